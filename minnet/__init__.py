@@ -1,0 +1,1 @@
+"""minnet: a from-scratch neural-network library for learning."""
