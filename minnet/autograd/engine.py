@@ -1,0 +1,60 @@
+"""``backward()``: walk the graph from the loss to the leaves, applying the chain rule.
+
+The walk is iterative (no Python recursion), so a chain of thousands of ops works. Gradients
+flowing into a tensor from several branches are added up before that tensor's own op runs its
+backward, which is exactly the multivariable chain rule: dL/dx = sum over uses of x.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _topological_order(root) -> list:
+    """Tensors reachable from ``root`` that require grad, each after all of its inputs."""
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        if node._ctx is not None:
+            for parent in node._ctx.parents:
+                if parent is not None and parent.requires_grad and id(parent) not in visited:
+                    stack.append((parent, False))
+    return order
+
+
+def run_backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
+    """Accumulate d(root)/d(leaf), scaled by ``grad``, into ``.grad`` of every leaf below ``root``."""
+    order = _topological_order(root)
+    pending = {id(root): grad}
+    for node in reversed(order):          # the loss first, each node before its inputs
+        g = pending.pop(id(node), None)
+        if g is None:
+            continue
+        for hook in node._hooks:
+            replaced = hook(g)
+            if replaced is not None:
+                g = np.asarray(replaced)
+        if node._ctx is None or node._retains_grad:
+            node._accumulate_grad(g)
+        ctx = node._ctx
+        if ctx is None:
+            continue
+        if ctx._freed:
+            raise RuntimeError(
+                f"backward through the graph a second time: the buffers of {ctx.fn.__name__} "
+                "were freed after the first backward(). Call backward(retain_graph=True) the "
+                "first time if you need to backpropagate through the same graph twice.")
+        for parent, pg in zip(ctx.parents, ctx.fn._input_grads(ctx, g)):
+            if pg is None:
+                continue
+            key = id(parent)
+            pending[key] = pending[key] + pg if key in pending else pg
+        if not retain_graph:
+            ctx._free()

@@ -1,0 +1,123 @@
+"""The table of gradient checks that ``minnet gradcheck`` runs and the test-suite reuses.
+
+Each :class:`Case` names an op (or, later, a layer), builds its float64 inputs from a generator,
+and states the op's valid input domain (e.g. ``log`` only on positive numbers, ``abs`` away from
+its kink at 0, where a finite difference straddles the corner and disagrees with any subgradient).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+import minnet as mn
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    fn: Callable
+    make: Callable[[np.random.Generator], Sequence]   # rng -> inputs for mn.gradcheck
+    kind: str = "op"
+
+    def inputs(self, seed: int = 0) -> list:
+        return list(self.make(np.random.default_rng(seed)))
+
+    def shapes(self, seed: int = 0) -> str:
+        return ", ".join(str(np.shape(a)) for a in self.inputs(seed) if hasattr(a, "shape"))
+
+
+def normal(*shapes):
+    return lambda rng: [rng.standard_normal(s) for s in shapes]
+
+
+def positive(*shapes):
+    return lambda rng: [rng.uniform(0.5, 2.0, s) for s in shapes]
+
+
+def away_from_zero(*shapes):
+    """Values with |x| in [0.1, 2]: keeps finite differences (eps = 1e-6) off a kink at 0."""
+    return lambda rng: [rng.uniform(0.1, 2.0, s) * rng.choice([-1.0, 1.0], s) for s in shapes]
+
+
+def distinct(*shapes):
+    """A permutation of well-separated values: no ties for max/maximum to straddle."""
+    def make(rng):
+        out = []
+        for s in shapes:
+            n = int(np.prod(s))
+            out.append(rng.permutation(np.linspace(-2, 2, n)).reshape(s) + 0.01 * rng.standard_normal(s))
+        return out
+    return make
+
+
+def _gather(rng):
+    return [rng.standard_normal((5, 3)), np.array([0, 2, 2, 4, 0, 2])]
+
+
+def _clip(rng):
+    """Values inside (-0.4, 0.4) or outside (-0.6, 0.6): none within eps of the clip bounds."""
+    inside = rng.random((3, 4)) < 0.5
+    mag = np.where(inside, rng.uniform(0.0, 0.4, (3, 4)), rng.uniform(0.6, 1.5, (3, 4)))
+    return [mag * rng.choice([-1.0, 1.0], (3, 4))]
+
+
+def _where(rng):
+    return [rng.standard_normal((3, 4)) > 0, rng.standard_normal((3, 4)), rng.standard_normal((4,))]
+
+
+def _maximum(rng):
+    a = rng.standard_normal((3, 4))
+    return [a, a[0] + rng.choice([-0.5, 0.5], (4,))]   # broadcast, and never within eps of a tie
+
+
+OP_CASES: list[Case] = [
+    Case("add (broadcast)", lambda a, b: a + b, normal((3, 4), (4,))),
+    Case("sub (broadcast)", lambda a, b: a - b, normal((2, 1, 4), (3, 1))),
+    Case("mul (broadcast)", lambda a, b: a * b, normal((3, 4), (3, 1))),
+    Case("div (broadcast)", lambda a, b: a / b, lambda rng: [rng.standard_normal((3, 4)), rng.uniform(0.5, 2, (4,))]),
+    Case("neg", lambda a: -a, normal((3, 4))),
+    Case("pow (scalar exp)", lambda a: a ** 3, normal((3, 4))),
+    Case("pow (tensor exp)", lambda a, b: a ** b, positive((3, 4), (4,))),
+    Case("rpow", lambda a: 2.0 ** a, normal((3, 4))),
+    Case("matmul", lambda a, b: a @ b, normal((3, 4), (4, 5))),
+    Case("matmul (batched)", lambda a, b: a @ b, normal((2, 3, 4), (4, 5))),
+    Case("matmul (broadcast batch)", lambda a, b: a @ b, normal((2, 1, 3, 4), (3, 4, 2))),
+    Case("matmul (vector @ matrix)", lambda a, b: a @ b, normal((4,), (2, 4, 3))),
+    Case("matmul (matrix @ vector)", lambda a, b: a @ b, normal((3, 4), (4,))),
+    Case("matmul (dot)", lambda a, b: a @ b, normal((4,), (4,))),
+    Case("sum", lambda a: a.sum(), normal((3, 4))),
+    Case("sum (axis, keepdims)", lambda a: a.sum(axis=(0, 2), keepdims=True), normal((2, 3, 4))),
+    Case("mean (axis)", lambda a: a.mean(axis=-1), normal((3, 4))),
+    Case("max", lambda a: a.max(), distinct((3, 4))),
+    Case("max (axis, keepdims)", lambda a: a.max(axis=1, keepdims=True), distinct((3, 4, 2))),
+    Case("min (axis)", lambda a: a.min(axis=0), distinct((3, 4))),
+    Case("exp", lambda a: a.exp(), normal((3, 4))),
+    Case("log", lambda a: a.log(), positive((3, 4))),
+    Case("sqrt", lambda a: a.sqrt(), positive((3, 4))),
+    Case("tanh", lambda a: a.tanh(), normal((3, 4))),
+    Case("sigmoid", lambda a: a.sigmoid(), lambda rng: [rng.standard_normal((3, 4)) * 4]),
+    Case("relu", lambda a: a.relu(), away_from_zero((3, 4))),
+    Case("abs", lambda a: a.abs(), away_from_zero((3, 4))),
+    Case("clip", lambda a: a.clip(-0.5, 0.5), _clip),
+    Case("reshape", lambda a: a.reshape(4, 3) * np.arange(12.0).reshape(4, 3), normal((3, 4))),
+    Case("transpose", lambda a: a.transpose(2, 0, 1) * np.arange(24.0).reshape(4, 2, 3), normal((2, 3, 4))),
+    Case("T (non-contiguous)", lambda a: a.T @ a, normal((3, 4))),
+    Case("flatten", lambda a: a.flatten(1) * np.arange(12.0), normal((2, 3, 4))),
+    Case("getitem (slice)", lambda a: a[1:, ::2], normal((3, 4))),
+    Case("getitem (repeated indices)", lambda a, idx: a[idx], _gather),
+    Case("getitem (boolean mask)", lambda a, m: a[m], lambda rng: [rng.standard_normal((3, 4)), rng.random((3, 4)) > 0.5]),
+    Case("concatenate", lambda a, b: mn.concatenate([a, b, a], axis=1), normal((2, 3), (2, 2))),
+    Case("stack", lambda a, b: mn.stack([a, b], axis=1), normal((2, 3), (2, 3))),
+    Case("where", lambda c, a, b: mn.where(c, a, b), _where),
+    Case("maximum", lambda a, b: mn.maximum(a, b), _maximum),
+    Case("chain (shared input)", lambda a: (a * a.exp()).sum(axis=0) - a.tanh().mean(axis=0), normal((3, 4))),
+]
+
+LAYER_CASES: list[Case] = []
+
+
+def all_cases() -> list[Case]:
+    """Every op case, then every layer case."""
+    return OP_CASES + LAYER_CASES

@@ -1,0 +1,66 @@
+"""mn.gradcheck itself: it must pass right gradients and catch wrong ones, and explain itself."""
+import numpy as np
+import pytest
+
+import minnet as mn
+
+
+class WrongSquare(mn.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return x * grad            # should be 2 * x * grad
+
+
+def test_catches_a_wrong_backward_and_points_at_the_worst_element():
+    x = np.array([1.0, -3.0, 0.5])
+    report = mn.gradcheck(WrongSquare.apply, [x])
+    assert not report.ok
+    row = report.inputs[0]
+    # numerical d(sum r_i x_i^2)/dx_i = 2 r_i x_i, analytical r_i x_i: half of it, relative error 1/2
+    assert row.max_rel_error == pytest.approx(0.5, rel=1e-6)
+    assert row.numerical == pytest.approx(2 * row.analytical, rel=1e-6)
+    assert "WRONG" in str(report) and "Relative error" in str(report)
+
+
+def test_passes_a_right_backward_with_tiny_errors():
+    report = mn.gradcheck(lambda a, b: (a * b).sum(), [np.ones(3), np.arange(3.0)])
+    assert report.ok and report.max_rel_error < 1e-8
+    assert [r.name for r in report.inputs] == ["input 0", "input 1"]
+    assert "OK" in str(report) and "fine" in str(report)
+
+
+def test_only_inputs_requiring_grad_are_checked_and_labels_pass_through():
+    x = mn.Tensor(np.array([1.0, 2.0]), requires_grad=False)
+    w = mn.Tensor(np.array([0.5, -1.0]), requires_grad=True)
+    labels = np.array([1, 0])
+    report = mn.gradcheck(lambda a, b, y: (a * b)[y].sum(), [x, w, labels], names=["x", "w", "y"])
+    assert [r.name for r in report.inputs] == ["w"]
+    assert report.ok
+
+
+def test_runs_in_float64_even_when_the_default_is_float32():
+    seen = []
+    report = mn.gradcheck(lambda a: seen.append(a.dtype) or (a * mn.Tensor(2.0)).sum(),
+                          [mn.Tensor(np.ones(2, dtype=np.float32), requires_grad=True)])
+    assert report.ok and seen[0] == np.float64
+    assert mn.get_default_dtype() == np.float32
+
+
+def test_random_ops_see_the_same_draws_in_every_evaluation():
+    def noisy(a):
+        mask = mn.get_rng().random(a.shape) > 0.5
+        return (a * mask).sum()
+    assert mn.gradcheck(noisy, [np.arange(1.0, 7.0)]).ok
+
+
+def test_does_not_disturb_existing_gradients():
+    x = mn.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    x.grad = np.array([7.0, 7.0])
+    mn.gradcheck(lambda a: (a * a).sum(), [x])
+    np.testing.assert_array_equal(x.grad, [7.0, 7.0])
