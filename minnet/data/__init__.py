@@ -1,0 +1,3 @@
+"""minnet.data: data sets, loaders, preprocessing and data corruptions, as plain NumPy arrays."""
+from minnet.data.generators import blobs, circles, moons, sine, spiral, xor
+from minnet.data.images import SHAPE_CLASSES, shape_label_map, shapes
