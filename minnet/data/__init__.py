@@ -3,3 +3,4 @@ from minnet.data.generators import blobs, circles, moons, sine, spiral, xor
 from minnet.data.images import SHAPE_CLASSES, shape_label_map, shapes
 from minnet.data.loader import DataLoader
 from minnet.data.split import train_val_split
+from minnet.data.preprocessing import MinMaxScaler, Standardizer, one_hot, scale_images
