@@ -1,7 +1,39 @@
-"""minnet.data: data sets, loaders, preprocessing and data corruptions, as plain NumPy arrays."""
+"""minnet.data: data sets, loaders, preprocessing and data corruptions, as plain NumPy arrays.
+
+Everything random here takes ``seed=``: an integer gives a private generator,
+``None`` draws from minnet's generator (so ``mn.manual_seed`` fixes it).
+Inputs ``X`` are float32 by default and class labels ``y`` are int64.
+
+* Toy sets: :func:`spiral`, :func:`moons`, :func:`circles`, :func:`xor`,
+  :func:`blobs` (2-D classification), :func:`sine` (1-D regression),
+  :func:`shapes` (small images, classes in :data:`SHAPE_CLASSES`).
+* A real set: :func:`load_digits` (8x8 handwritten digits, shipped with minnet).
+* Batching and splitting: :class:`DataLoader`, :func:`train_val_split`.
+* Preprocessing: :class:`Standardizer`, :class:`MinMaxScaler`,
+  :func:`scale_images`, :func:`one_hot`.
+* Corruptions: :func:`flip_labels`, :func:`swap_labels`,
+  :func:`shuffle_independently`, :func:`make_imbalanced`, :func:`remove_class`,
+  :func:`scale_features`, :func:`add_outliers`, :func:`add_noise_features`,
+  :func:`augment_images` (without a ``label_map``).
+* Fixes for imbalance: :func:`class_weights`, :func:`oversample`.
+"""
+from minnet.data.augment import augment_images
+from minnet.data.balance import class_weights, oversample
+from minnet.data.corruptions import (add_noise_features, add_outliers, flip_labels, make_imbalanced,
+                                     remove_class, scale_features, shuffle_independently, swap_labels)
+from minnet.data.digits import DIGITS_MAX_VALUE, load_digits
 from minnet.data.generators import blobs, circles, moons, sine, spiral, xor
 from minnet.data.images import SHAPE_CLASSES, shape_label_map, shapes
 from minnet.data.loader import DataLoader
-from minnet.data.split import train_val_split
 from minnet.data.preprocessing import MinMaxScaler, Standardizer, one_hot, scale_images
-from minnet.data.digits import DIGITS_MAX_VALUE, load_digits
+from minnet.data.split import train_val_split
+
+__all__ = [
+    "spiral", "moons", "circles", "xor", "blobs", "sine", "shapes", "SHAPE_CLASSES", "shape_label_map",
+    "load_digits", "DIGITS_MAX_VALUE",
+    "DataLoader", "train_val_split",
+    "Standardizer", "MinMaxScaler", "scale_images", "one_hot",
+    "flip_labels", "swap_labels", "shuffle_independently", "make_imbalanced", "remove_class",
+    "scale_features", "add_outliers", "add_noise_features", "augment_images",
+    "class_weights", "oversample",
+]
