@@ -94,14 +94,19 @@ class _Scaler:
         fits = X.ndim == len(self._sample_shape) + 1 and all(
             X.shape[a] == self._sample_shape[a - 1] for a in self._kept_axes)
         if not fits:
-            raise ValueError(f"{fn}: fitted on samples of shape {self._sample_shape} but got X of shape {X.shape}")
+            hint = "; a single sample needs a batch axis, X[None]" if X.shape == self._sample_shape else ""
+            raise ValueError(f"{fn}: fitted on samples of shape {self._sample_shape} but got X of shape "
+                             f"{X.shape}{hint}")
         return X
 
     def _out_dtype(self, X: np.ndarray) -> np.dtype:
         return X.dtype if X.dtype.kind == "f" else np.dtype(np.float32)
 
     def transform(self, X) -> np.ndarray:
-        """Apply the fitted statistics: ``(X - shift) / scale``. Float input keeps its dtype, other input becomes float32."""
+        """Apply the fitted statistics: ``(X - shift) / scale``.
+
+        Float input keeps its dtype; other input becomes float32.
+        """
         X = self._check_fitted(f"{self._name}.transform", X)
         return ((X - self.shift_) / self.scale_).astype(self._out_dtype(X))
 

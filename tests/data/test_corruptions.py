@@ -166,3 +166,24 @@ def test_bad_arguments(call, words):
     with pytest.raises(ValueError) as info:
         call()
     assert words in str(info.value)
+
+
+@pytest.mark.parametrize("corrupt", [
+    lambda X, y: flip_labels(y, 0.5, seed=0),
+    lambda X, y: swap_labels(y, 0, 1, seed=0),
+    lambda X, y: shuffle_independently(X, y, seed=0),
+    lambda X, y: make_imbalanced(X, y, minority_class=1, fraction=0.3, seed=0),
+    lambda X, y: remove_class(X, y, 2),
+    lambda X, y: scale_features(X),
+    lambda X, y: add_outliers(X, 0.5, seed=0),
+    lambda X, y: add_noise_features(X, 3, seed=0),
+])
+def test_inputs_are_never_modified(corrupt):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(30, 4)).astype(np.float32), np.arange(30) % 3
+    X_before, y_before = X.copy(), y.copy()
+    out = corrupt(X, y)
+    np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(y, y_before)
+    for array in out if isinstance(out, tuple) else (out,):
+        assert not np.shares_memory(array, X) and not np.shares_memory(array, y)

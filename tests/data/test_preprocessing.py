@@ -91,6 +91,8 @@ def test_errors_before_fit_and_on_wrong_shape():
     s = Standardizer().fit(np.arange(6.0).reshape(3, 2))
     with pytest.raises(ValueError, match=r"fitted on samples of shape \(2,\) but got X of shape \(5, 3\)"):
         s.transform(np.zeros((5, 3)))
+    with pytest.raises(ValueError, match=r"a single sample needs a batch axis"):
+        s.transform(np.zeros(2))
     with pytest.raises(ValueError, match="zero_variance must be one of"):
         Standardizer(zero_variance="ignore")
     with pytest.raises(ValueError, match="axis must include 0"):
