@@ -23,6 +23,8 @@ def _torch_fn(name):
         "max (axis, keepdims)": lambda a: a.amax(dim=1, keepdim=True), "min (axis)": lambda a: a.amin(dim=0),
         "exp": tc.exp, "log": tc.log, "sqrt": tc.sqrt, "tanh": tc.tanh, "sigmoid": tc.sigmoid,
         "relu": tc.relu, "abs": tc.abs, "clip": lambda a: a.clamp(-0.5, 0.5),
+        "reshape": lambda a: a.reshape(4, 3) * tc.arange(12.0, dtype=tc.float64).reshape(4, 3),
+        "flatten": lambda a: a.flatten(1) * tc.arange(12.0, dtype=tc.float64),
         "transpose": lambda a: a.permute(2, 0, 1) * tc.arange(24.0, dtype=tc.float64).reshape(4, 2, 3),
         "T (non-contiguous)": lambda a: a.T @ a,
         "getitem (slice)": lambda a: a[1:, ::2],
