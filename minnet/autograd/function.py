@@ -28,6 +28,7 @@ import numpy as np
 from .grad_mode import is_grad_enabled
 
 _detect_anomaly = False
+_Tensor = None   # set by tensor.py (the Tensor class imports this module, so it cannot be imported here)
 
 
 class Context:
@@ -109,16 +110,16 @@ class Function:
         Tensors among ``args`` become graph parents; anything else (numbers, arrays, index tuples)
         is passed through as a constant. Keyword arguments are never differentiated.
         """
-        from .tensor import Tensor
-
-        parents = tuple(a if isinstance(a, Tensor) else None for a in args)
-        arrays = tuple(a.data if isinstance(a, Tensor) else a for a in args)
+        parents = tuple(a if isinstance(a, _Tensor) else None for a in args)
+        arrays = tuple(a.data if p is not None else a for a, p in zip(args, parents))
         ctx = Context(cls, parents)
-        out = np.asarray(cls.forward(ctx, *arrays, **kwargs))
+        out = cls.forward(ctx, *arrays, **kwargs)
+        if type(out) is not np.ndarray:
+            out = np.asarray(out)
         if _detect_anomaly:
             _check_finite(out, f"the forward of {cls.__name__}")
-        result = Tensor._from_op(out)
-        if is_grad_enabled() and any(ctx.needs_input_grad):
+        result = _Tensor._from_op(out)
+        if any(ctx.needs_input_grad) and is_grad_enabled():
             result.requires_grad = True
             result._ctx = ctx
         return result

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from . import ops
+from . import function, ops
 from .dtype import get_default_dtype
 from .engine import run_backward
 
@@ -251,6 +251,9 @@ class Tensor:
         """Merge the axes from ``start_axis`` on into one (``start_axis=1`` keeps the batch axis)."""
         start = start_axis % max(self.ndim, 1)
         return self.reshape(self.shape[:start] + (-1,))
+
+
+function._Tensor = Tensor   # let Function.apply wrap results without a circular import
 
 
 def _plain_index(index):

@@ -9,6 +9,19 @@ def broadcast_shape(op: str, *arrays) -> tuple:
     return broadcast_shapes(op, *(np.shape(a) for a in arrays))
 
 
+def broadcast_error(op: str, *arrays) -> Exception:
+    """The error to raise after NumPy refused to broadcast ``arrays`` (cheaper than checking first).
+
+    Ops run the NumPy call directly and only on failure ask here for a readable message, so the
+    happy path pays nothing for the check.
+    """
+    try:
+        broadcast_shape(op, *arrays)
+    except ValueError as e:
+        return e
+    return ValueError(f"{op}: NumPy refused operands of shapes {', '.join(str(np.shape(a)) for a in arrays)}")
+
+
 def broadcast_shapes(op: str, *shapes: tuple) -> tuple:
     """Like :func:`broadcast_shape`, given the shapes themselves."""
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Function
-from ._checks import broadcast_shape, broadcast_shapes
+from ._checks import broadcast_error, broadcast_shapes
 
 
 class Add(Function):
@@ -16,8 +16,10 @@ class Add(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        broadcast_shape("add (+)", a, b)
-        return np.add(a, b)
+        try:
+            return np.add(a, b)
+        except ValueError:
+            raise broadcast_error("add (+)", a, b) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -29,8 +31,10 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        broadcast_shape("subtract (-)", a, b)
-        return np.subtract(a, b)
+        try:
+            return np.subtract(a, b)
+        except ValueError:
+            raise broadcast_error("subtract (-)", a, b) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -42,9 +46,11 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        broadcast_shape("multiply (*)", a, b)
         ctx.save_for_backward(a, b)
-        return np.multiply(a, b)
+        try:
+            return np.multiply(a, b)
+        except ValueError:
+            raise broadcast_error("multiply (*)", a, b) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -59,9 +65,11 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        broadcast_shape("divide (/)", a, b)
         ctx.save_for_backward(a, b)
-        return np.true_divide(a, b)
+        try:
+            return np.true_divide(a, b)
+        except ValueError:
+            raise broadcast_error("divide (/)", a, b) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -88,8 +96,10 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        broadcast_shape("power (**)", a, b)
-        out = np.power(a, b)
+        try:
+            out = np.power(a, b)
+        except ValueError:
+            raise broadcast_error("power (**)", a, b) from None
         ctx.save_for_backward(a, b, out)
         return out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Function
-from ._checks import broadcast_shape
+from ._checks import broadcast_error, broadcast_shape
 
 
 class Concatenate(Function):
@@ -72,9 +72,11 @@ class Maximum(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        broadcast_shape("maximum", a, b)
         ctx.save_for_backward(a, b)
-        return np.maximum(a, b)
+        try:
+            return np.maximum(a, b)
+        except ValueError:
+            raise broadcast_error("maximum", a, b) from None
 
     @staticmethod
     def backward(ctx, grad):
