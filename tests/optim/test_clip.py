@@ -1,0 +1,86 @@
+"""Gradient clipping: the norm returned, the gradients after, and PyTorch's choices (1e-6, NaN)."""
+import math
+
+import numpy as np
+import pytest
+
+import minnet as mn
+
+
+def _params(*grads):
+    out = []
+    for g in grads:
+        t = mn.Tensor(np.zeros_like(np.asarray(g, dtype=np.float64)), requires_grad=True)
+        t.grad = np.array(g, dtype=np.float64)
+        out.append(t)
+    return out
+
+
+def test_norm_is_over_all_gradients_together_and_returned_before_clipping():
+    ps = _params([3.0, 0.0], [[0.0], [4.0]])                 # joint norm sqrt(9 + 16) = 5
+    total = mn.optim.clip_grad_norm(ps, max_norm=1.0)
+    assert total == pytest.approx(5.0)
+    scale = 1.0 / (5.0 + 1e-6)
+    np.testing.assert_allclose(ps[0].grad, [3 * scale, 0.0])
+    np.testing.assert_allclose(ps[1].grad, [[0.0], [4 * scale]])
+
+
+def test_small_gradients_are_left_alone():
+    ps = _params([0.3, 0.4])
+    assert mn.optim.clip_grad_norm(ps, max_norm=1.0) == pytest.approx(0.5)
+    np.testing.assert_array_equal(ps[0].grad, [0.3, 0.4])
+
+
+def test_inf_norm_and_skipping_missing_gradients():
+    ps = _params([1.0, -7.0], [2.0])
+    ps.append(mn.Tensor(np.zeros(3), requires_grad=True))   # no gradient: ignored
+    assert mn.optim.clip_grad_norm(ps, max_norm=3.5, norm_type=math.inf) == 7.0
+    np.testing.assert_allclose(ps[0].grad, np.array([1.0, -7.0]) * 3.5 / (7 + 1e-6))
+    assert mn.optim.clip_grad_norm([mn.Tensor(np.zeros(2), requires_grad=True)], 1.0) == 0.0
+
+
+def test_nan_norm_spreads_unless_asked_to_raise():
+    ps = _params([np.nan, 1.0], [2.0])
+    with pytest.raises(RuntimeError, match="total gradient norm is nan"):
+        mn.optim.clip_grad_norm(ps, 1.0, error_if_nonfinite=True)
+    assert math.isnan(mn.optim.clip_grad_norm(ps, 1.0))
+    assert np.isnan(ps[1].grad).all()
+
+
+def test_grad_norm_measures_without_clipping():
+    ps = _params([3.0, 4.0])
+    assert mn.optim.grad_norm(ps) == pytest.approx(5.0)
+    np.testing.assert_array_equal(ps[0].grad, [3.0, 4.0])
+
+
+def test_clip_by_value():
+    ps = _params([-3.0, 0.2, 9.0])
+    mn.optim.clip_grad_value(ps, 0.5)
+    np.testing.assert_array_equal(ps[0].grad, [-0.5, 0.2, 0.5])
+
+
+def test_bad_limits():
+    with pytest.raises(ValueError, match="max_norm must be >= 0"):
+        mn.optim.clip_grad_norm(_params([1.0]), -1)
+    with pytest.raises(ValueError, match="clip_value must be >= 0"):
+        mn.optim.clip_grad_value(_params([1.0]), -1)
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.0, math.inf])
+def test_matches_torch(norm_type):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    arrays = [rng.normal(size=(4, 3)) * 3, rng.normal(size=(5,))]
+    ps = _params(*arrays)
+    tp = [torch.zeros(a.shape, dtype=torch.float64, requires_grad=True) for a in arrays]
+    for t, a in zip(tp, arrays):
+        t.grad = torch.tensor(a)
+    ours = mn.optim.clip_grad_norm(ps, 1.5, norm_type=norm_type)
+    theirs = torch.nn.utils.clip_grad_norm_(tp, 1.5, norm_type=norm_type).item()
+    assert ours == pytest.approx(theirs, rel=1e-12)
+    for p, t in zip(ps, tp):
+        np.testing.assert_allclose(p.grad, t.grad.numpy(), rtol=1e-12)
+    torch.nn.utils.clip_grad_value_(tp, 0.1)
+    mn.optim.clip_grad_value(ps, 0.1)
+    for p, t in zip(ps, tp):
+        np.testing.assert_allclose(p.grad, t.grad.numpy(), rtol=1e-12)

@@ -1,0 +1,132 @@
+"""What every optimizer shares: clear errors, skipping parameters without gradients, lr, groups, state_dict."""
+import numpy as np
+import pytest
+
+import minnet as mn
+
+from . import problem
+
+ALL = [lambda ps, **kw: mn.optim.SGD(ps, lr=0.1, momentum=0.9, **kw), mn.optim.Adam, mn.optim.AdamW,
+       lambda ps, **kw: mn.optim.RMSprop(ps, momentum=0.5, centered=True, **kw)]
+
+
+def test_empty_parameter_list_is_named():
+    with pytest.raises(ValueError, match="^SGD got an empty parameter list$"):
+        mn.optim.SGD([], lr=0.1)
+    with pytest.raises(ValueError, match="^Adam got an empty parameter list$"):
+        mn.optim.Adam(iter(()))
+
+
+def test_negative_lr_is_named():
+    with pytest.raises(ValueError, match="^SGD: lr must be >= 0, got -0.1$"):
+        mn.optim.SGD(problem.start(), lr=-0.1)
+    with pytest.raises(ValueError, match="RMSprop: lr must be >= 0"):
+        mn.optim.RMSprop(problem.start(), lr=-1)
+    opt = mn.optim.Adam(problem.start())
+    with pytest.raises(ValueError, match="Adam: lr must be >= 0, got -2"):
+        opt.lr = -2
+
+
+def test_a_single_tensor_or_a_non_tensor_is_refused():
+    w = mn.Tensor(np.ones(2), requires_grad=True)
+    with pytest.raises(TypeError, match="wrap it in a list"):
+        mn.optim.SGD(w, lr=0.1)
+    with pytest.raises(TypeError, match="parameter 1 is a ndarray, not a Tensor"):
+        mn.optim.SGD([w, np.ones(2)], lr=0.1)
+
+
+def test_a_repeated_parameter_is_refused():
+    w = mn.Tensor(np.ones(2), requires_grad=True)
+    with pytest.raises(ValueError, match="appears more than once"):
+        mn.optim.SGD([w, w], lr=0.1)
+
+
+def test_step_without_any_gradient_asks_about_backward():
+    opt = mn.optim.SGD(problem.start(), lr=0.1)
+    with pytest.raises(RuntimeError, match=r"none of its 2 parameters has a gradient.*loss.backward\(\)"):
+        opt.step()
+
+
+def test_parameters_without_gradient_are_skipped():
+    a, b = problem.start()
+    before = b.data.copy()
+    opt = mn.optim.Adam([a, b], lr=0.1)
+    (a * a).sum().backward()
+    opt.step()
+    np.testing.assert_array_equal(b.data, before)
+    assert b not in opt.state or not opt.state[b]
+
+
+def test_zero_grad_forgets_gradients():
+    params = problem.start()
+    opt = mn.optim.SGD(params, lr=0.1)
+    problem.loss(params).backward()
+    opt.zero_grad()
+    assert all(p.grad is None for p in params)
+
+
+def test_lr_is_settable_and_used():
+    w = mn.Tensor(np.array([1.0]), requires_grad=True)
+    opt = mn.optim.SGD([w], lr=0.1)
+    opt.lr = 0.5
+    assert opt.lr == 0.5 and opt.param_groups[0]["lr"] == 0.5
+    (w * w).sum().backward()
+    opt.step()
+    np.testing.assert_allclose(w.data, [0.0])
+
+
+def test_parameter_groups_keep_their_own_hyperparameters():
+    a, b = problem.start()
+    opt = mn.optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.0}], lr=0.1, weight_decay=0.5)
+    before = b.data.copy()
+    problem.loss([a, b]).backward()
+    opt.step()
+    np.testing.assert_array_equal(b.data, before)
+    assert opt.param_groups[1]["weight_decay"] == 0.5
+
+
+@pytest.mark.parametrize("make", ALL, ids=["SGD", "Adam", "AdamW", "RMSprop"])
+def test_state_dict_round_trip_continues_the_same_path(make):
+    """Save after 5 steps, load into a fresh optimizer on copied weights: the next steps agree."""
+    params = problem.start()
+    opt = make(params)
+    for _ in range(5):
+        opt.zero_grad()
+        problem.loss(params).backward()
+        opt.step()
+    saved = opt.state_dict()
+    # plain dicts of arrays and numbers, and copies: stepping on must not change them
+    for entry in saved["state"].values():
+        assert all(isinstance(v, (np.ndarray, int, float)) for v in entry.values())
+    copies = [mn.Tensor(p.data.copy(), requires_grad=True) for p in params]
+    opt2 = make(copies)
+    opt2.load_state_dict(saved)
+    snapshot = {k: {n: (v.copy() if isinstance(v, np.ndarray) else v) for n, v in e.items()}
+                for k, e in saved["state"].items()}
+    for ps, o in ((params, opt), (copies, opt2)):
+        for _ in range(5):
+            o.zero_grad()
+            problem.loss(ps).backward()
+            o.step()
+    for p, q in zip(params, copies):
+        np.testing.assert_array_equal(p.data, q.data)
+    for k, e in snapshot.items():
+        for n, v in e.items():
+            np.testing.assert_array_equal(saved["state"][k][n], v)
+
+
+def test_load_state_dict_restores_lr_and_checks_shapes():
+    params = problem.start()
+    opt = mn.optim.Adam(params, lr=0.1)
+    problem.loss(params).backward()
+    opt.step()
+    saved = opt.state_dict()
+    opt.lr = 5.0
+    opt.load_state_dict(saved)
+    assert opt.lr == 0.1
+    other = mn.optim.Adam([mn.Tensor(np.ones((2, 2)), requires_grad=True), params[1]])
+    with pytest.raises(ValueError, match=r"shape \(3, 2\), the parameter has shape \(2, 2\)"):
+        other.load_state_dict(saved)
+    one_param = {"state": {}, "param_groups": [{**saved["param_groups"][0], "params": [0]}]}
+    with pytest.raises(ValueError, match="group 0 has 1 saved parameter"):
+        mn.optim.Adam(params).load_state_dict(one_param)
