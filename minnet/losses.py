@@ -1,0 +1,380 @@
+"""Loss functions (``MSELoss``, ``L1Loss``, ``CrossEntropyLoss``, ``BCEWithLogitsLoss``, ``BCELoss``)
+and weight penalties (``l1_penalty``, ``l2_penalty``).
+
+Each loss is a class (a Module, so it can be called like a layer) and a function
+(``mse_loss``, ``cross_entropy``, ... also exported by ``mn.functional``). ``reduction`` is
+``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element or per sample), as in PyTorch.
+Predictions and targets must have matching shapes: unlike PyTorch we refuse to broadcast, because
+``(N, 1)`` predictions against ``(N,)`` targets would silently become an ``(N, N)`` loss.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+
+from .autograd import Function, Tensor
+from .nn._checks import as_tensor, shape_str
+from .nn.activations import log_softmax
+from .nn.module import Module
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _reduction(name: str, reduction: str) -> str:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    return reduction
+
+
+def _reduce(values: np.ndarray, reduction: str) -> np.ndarray:
+    if reduction == "mean":
+        return np.asarray(values.mean())
+    if reduction == "sum":
+        return np.asarray(values.sum())
+    return values
+
+
+def _grad_of_reduction(grad: np.ndarray, size: int, reduction: str) -> np.ndarray:
+    """dL/d(element loss): the incoming gradient spread over the elements (÷ size for a mean)."""
+    return grad / size if reduction == "mean" else grad
+
+
+def _pair(name: str, pred: Any, target: Any) -> tuple[Tensor, Any]:
+    """Predictions as a Tensor and targets as a Tensor (kept, to allow gradients) or float array,
+    after checking that their shapes match."""
+    pred = as_tensor(pred)
+    if not isinstance(target, Tensor):
+        target = np.asarray(target, dtype=pred.dtype)
+    if tuple(pred.shape) != tuple(target.shape):
+        raise ValueError(f"{name}: predictions have shape {shape_str(pred.shape)} but targets have shape "
+                         f"{shape_str(target.shape)}; they must match{_shape_hint(pred.shape, target.shape)}")
+    return pred, target
+
+
+def _shape_hint(pred_shape: tuple, target_shape: tuple) -> str:
+    pred_shape, target_shape = tuple(pred_shape), tuple(target_shape)
+    if len(pred_shape) == 2 and pred_shape[1] == 1 and target_shape == pred_shape[:1]:
+        return " (reshape the targets with y.reshape(-1, 1), or the predictions with .reshape(-1))"
+    return ""
+
+
+# ---- regression ----------------------------------------------------------------------------------
+
+
+class MSEOp(Function):
+    """L = reduce((p − t)²);   dL/dp = 2(p − t)·g (÷ n for the mean),   dL/dt = −dL/dp."""
+
+    @staticmethod
+    def forward(ctx, pred, target, reduction="mean"):
+        diff = pred - target
+        ctx.save_for_backward(diff)
+        ctx.reduction = reduction
+        return _reduce(diff * diff, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (diff,) = ctx.saved_tensors
+        g = 2 * diff * _grad_of_reduction(grad, diff.size, ctx.reduction)
+        return g, -g
+
+
+class L1Op(Function):
+    """L = reduce(|p − t|);   dL/dp = sign(p − t)·g (0 where p = t, as PyTorch),   dL/dt = −dL/dp."""
+
+    @staticmethod
+    def forward(ctx, pred, target, reduction="mean"):
+        diff = pred - target
+        ctx.save_for_backward(np.sign(diff))
+        ctx.reduction = reduction
+        return _reduce(np.abs(diff), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (sign,) = ctx.saved_tensors
+        g = sign * _grad_of_reduction(grad, sign.size, ctx.reduction)
+        return g, -g
+
+
+def mse_loss(pred: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """Mean squared error: mean((pred − target)²). Shapes: pred and target equal, any shape."""
+    _reduction("mse_loss", reduction)
+    pred, target = _pair("MSELoss", pred, target)
+    return MSEOp.apply(pred, target, reduction=reduction)
+
+
+def l1_loss(pred: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """Mean absolute error: mean(|pred − target|). Shapes: pred and target equal, any shape."""
+    _reduction("l1_loss", reduction)
+    pred, target = _pair("L1Loss", pred, target)
+    return L1Op.apply(pred, target, reduction=reduction)
+
+
+# ---- classification ---------------------------------------------------------------------------
+
+
+def check_class_labels(name: str, logits_shape: tuple, labels: Any) -> np.ndarray:
+    """Labels as an int64 array of shape (N,) with values in [0, K), or an error saying what is wrong."""
+    labels = labels.data if isinstance(labels, Tensor) else np.asarray(labels)
+    if len(logits_shape) != 2:
+        raise ValueError(f"{name}: expected logits of shape (N, K) (a row of K class scores per sample), "
+                         f"got shape {shape_str(logits_shape)}")
+    n, k = logits_shape
+    if labels.shape != (n,):
+        hint = ""
+        if labels.shape == (n, k):
+            hint = " They look one-hot: pass y.argmax(axis=1) instead."
+        elif labels.shape == (n, 1):
+            hint = " Pass y.reshape(-1)."
+        raise ValueError(f"{name}: logits have shape {shape_str(logits_shape)}, so labels must be integer "
+                         f"class indices of shape ({n},), got shape {shape_str(labels.shape)}.{hint}")
+    if labels.dtype.kind == "f":
+        if not np.all(labels == np.round(labels)):
+            bad = labels[labels != np.round(labels)][:5]
+            raise ValueError(f"{name}: labels must be integer class indices, got non-integer values "
+                             f"{bad.tolist()}")
+        labels = labels.astype(np.int64)    # e.g. labels stored as 0.0/1.0/2.0
+    elif labels.dtype.kind not in "iu":
+        raise TypeError(f"{name}: labels must be integer class indices, got dtype {labels.dtype}")
+    if labels.size and (labels.min() < 0 or labels.max() >= k):
+        bad = np.unique(labels[(labels < 0) | (labels >= k)])[:5]
+        raise ValueError(f"{name}: labels must lie in [0, {k}) for {k} classes, got {bad.tolist()}"
+                         f"{' (labels counted from 1? subtract 1)' if labels.max() == k and labels.min() >= 1 else ''}")
+    return labels.astype(np.int64, copy=False)
+
+
+def _class_weight(name: str, weight: Any, k: int, dtype) -> np.ndarray | None:
+    if weight is None:
+        return None
+    w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=dtype)
+    if w.shape != (k,):
+        raise ValueError(f"{name}: weight must have one entry per class, shape ({k},), got {shape_str(w.shape)}")
+    return w
+
+
+def cross_entropy(logits: Any, labels: Any, weight: Any = None, reduction: str = "mean") -> Tensor:
+    """Softmax cross-entropy from raw scores: ℓ_i = −w[y_i] · log softmax(z_i)[y_i].
+
+    Shapes: logits (N, K), labels (N,) integers in [0, K), weight (K,) or None. The mean is
+    PyTorch's weighted mean Σ ℓ_i / Σ w[y_i] (the plain mean when weight is None). Computed from
+    log-softmax (max subtracted), so logits of 1e4 give finite losses and gradients.
+    """
+    _reduction("cross_entropy", reduction)
+    logits = as_tensor(logits)
+    labels = check_class_labels("CrossEntropyLoss", tuple(logits.shape), labels)
+    w = _class_weight("CrossEntropyLoss", weight, logits.shape[1], logits.dtype)
+    picked = log_softmax(logits, axis=1)[np.arange(len(labels)), labels]   # log p(correct class)
+    if w is None:
+        losses = -picked
+        return losses.mean() if reduction == "mean" else losses.sum() if reduction == "sum" else losses
+    losses = -picked * w[labels]
+    if reduction == "mean":
+        return losses.sum() / w[labels].sum()
+    return losses.sum() if reduction == "sum" else losses
+
+
+def _softplus(x: np.ndarray) -> np.ndarray:
+    """log(1 + e^x) without overflow: max(x, 0) + log1p(e^−|x|)."""
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+class BCEWithLogitsOp(Function):
+    """ℓ = w·[(1 − t)·softplus(z) + p·t·softplus(−z)] = −w·[p·t·log σ(z) + (1 − t)·log(1 − σ(z))];
+    dℓ/dz = w·[(1 − t)·σ(z) − p·t·(1 − σ(z))],  dℓ/dt = w·[p·softplus(−z) − softplus(z)]
+    (p = pos_weight, 1 if not given). Softplus never forms e^z of a large z, so z = ±1e4 is fine."""
+
+    @staticmethod
+    def forward(ctx, z, t, weight=None, pos_weight=None, reduction="mean"):
+        sp_pos, sp_neg = _softplus(z), _softplus(-z)
+        pw = 1.0 if pos_weight is None else pos_weight
+        w = 1.0 if weight is None else weight
+        ctx.save_for_backward(z, t, sp_pos, sp_neg)
+        ctx.pw, ctx.w, ctx.reduction = pw, w, reduction
+        return _reduce(w * ((1 - t) * sp_pos + pw * t * sp_neg), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        z, t, sp_pos, sp_neg = ctx.saved_tensors
+        e = np.exp(-np.abs(z))
+        sig = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+        g = ctx.w * _grad_of_reduction(grad, z.size, ctx.reduction)
+        return g * ((1 - t) * sig - ctx.pw * t * (1 - sig)), g * (ctx.pw * sp_neg - sp_pos)
+
+
+class BCEOp(Function):
+    """ℓ = −w·[t·log p + (1 − t)·log(1 − p)], each log clamped at −100 (as PyTorch, so p = 0 or 1
+    gives 100, not inf); dℓ/dp = w·(p − t) / max(p(1 − p), 1e-12) (PyTorch's guarded form)."""
+
+    @staticmethod
+    def forward(ctx, p, t, weight=None, reduction="mean"):
+        with np.errstate(divide="ignore"):
+            log_p, log_q = np.maximum(np.log(p), -100), np.maximum(np.log(1 - p), -100)
+        w = 1.0 if weight is None else weight
+        ctx.save_for_backward(p, t, log_p, log_q)
+        ctx.w, ctx.reduction = w, reduction
+        return _reduce(-w * (t * log_p + (1 - t) * log_q), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        p, t, log_p, log_q = ctx.saved_tensors
+        g = ctx.w * _grad_of_reduction(grad, p.size, ctx.reduction)
+        return g * (p - t) / np.maximum(p * (1 - p), 1e-12), g * (log_q - log_p)
+
+
+def _elementwise_weight(name: str, weight: Any, shape: tuple, dtype) -> np.ndarray | None:
+    if weight is None:
+        return None
+    w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=dtype)
+    try:
+        np.broadcast_shapes(w.shape, shape)
+    except ValueError:
+        raise ValueError(f"{name}: weight of shape {shape_str(w.shape)} does not broadcast to the "
+                         f"predictions' shape {shape_str(shape)}") from None
+    return w
+
+
+def binary_cross_entropy_with_logits(logits: Any, target: Any, weight: Any = None, pos_weight: Any = None,
+                                     reduction: str = "mean") -> Tensor:
+    """Binary cross-entropy on raw scores z: −[t·log σ(z) + (1 − t)·log(1 − σ(z))], computed stably.
+
+    Shapes: logits and target equal (targets in [0, 1]); ``weight`` broadcasts to them;
+    ``pos_weight`` (per class, last axis) multiplies the positive term, to counter class imbalance.
+    """
+    _reduction("binary_cross_entropy_with_logits", reduction)
+    z, t = _pair("BCEWithLogitsLoss", logits, target)
+    w = _elementwise_weight("BCEWithLogitsLoss", weight, tuple(z.shape), z.dtype)
+    pw = _elementwise_weight("BCEWithLogitsLoss", pos_weight, tuple(z.shape), z.dtype)
+    return BCEWithLogitsOp.apply(z, t, weight=w, pos_weight=pw, reduction=reduction)
+
+
+def binary_cross_entropy(probs: Any, target: Any, weight: Any = None, reduction: str = "mean") -> Tensor:
+    """Binary cross-entropy on probabilities p in [0, 1]: −[t·log p + (1 − t)·log(1 − p)], logs clamped
+    at −100. Prefer :func:`binary_cross_entropy_with_logits` on raw scores: it is exact where a
+    sigmoid followed by this loss saturates."""
+    _reduction("binary_cross_entropy", reduction)
+    p, t = _pair("BCELoss", probs, target)
+    if p.data.size and (np.nanmin(p.data) < 0 or np.nanmax(p.data) > 1 or np.isnan(p.data).any()):
+        raise ValueError(f"BCELoss: predictions must be probabilities in [0, 1], got values from "
+                         f"{np.nanmin(p.data):.4g} to {np.nanmax(p.data):.4g}"
+                         f"{' (and NaN)' if np.isnan(p.data).any() else ''}. For raw scores use "
+                         "BCEWithLogitsLoss, or put a Sigmoid() before this loss.")
+    w = _elementwise_weight("BCELoss", weight, tuple(p.shape), p.dtype)
+    return BCEOp.apply(p, t, weight=w, reduction=reduction)
+
+
+# ---- penalties -------------------------------------------------------------------------------------
+
+
+def _params(name: str, params: Iterable) -> list:
+    params = [params] if isinstance(params, Tensor) else list(params)
+    for p in params:
+        if not isinstance(p, Tensor):
+            raise TypeError(f"{name}: expected tensors (e.g. model.parameters()), got {type(p).__name__}")
+    return params
+
+
+def l1_penalty(params: Iterable[Tensor], lam: float) -> Tensor:
+    """lam · Σ|w| over every entry of every tensor in ``params`` (pushes weights to exactly zero).
+
+    Its gradient is lam·sign(w). Pass only the weights you want penalised, e.g.
+    ``[p for n, p in model.named_parameters() if n.endswith("weight")]`` to leave biases alone.
+    """
+    params = _params("l1_penalty", params)
+    total = sum((p.abs().sum() for p in params), Tensor(np.zeros((), dtype=_dtype(params))))
+    return total * lam
+
+
+def l2_penalty(params: Iterable[Tensor], lam: float) -> Tensor:
+    """lam · Σ w² over every entry of every tensor in ``params`` — no factor ½.
+
+    So its gradient is 2·lam·w: adding ``l2_penalty(params, lam)`` to the loss and running plain SGD
+    is the same as SGD with ``weight_decay = 2·lam``.
+    """
+    params = _params("l2_penalty", params)
+    total = sum(((p * p).sum() for p in params), Tensor(np.zeros((), dtype=_dtype(params))))
+    return total * lam
+
+
+def _dtype(params: list):
+    return params[0].dtype if params else np.dtype(np.float64)
+
+
+# ---- modules -----------------------------------------------------------------------------------------
+
+
+class MSELoss(Module):
+    """Mean squared error, ``mean((pred − target)²)``; pred and target of equal shape."""
+
+    def __init__(self, reduction: str = "mean") -> None:
+        super().__init__()
+        self.reduction = _reduction("MSELoss", reduction)
+
+    def forward(self, pred: Any, target: Any) -> Tensor:
+        return mse_loss(pred, target, self.reduction)
+
+    def extra_repr(self) -> str:
+        return f"reduction={self.reduction!r}"
+
+
+class L1Loss(Module):
+    """Mean absolute error, ``mean(|pred − target|)``; less sensitive to outliers than MSE."""
+
+    def __init__(self, reduction: str = "mean") -> None:
+        super().__init__()
+        self.reduction = _reduction("L1Loss", reduction)
+
+    def forward(self, pred: Any, target: Any) -> Tensor:
+        return l1_loss(pred, target, self.reduction)
+
+    def extra_repr(self) -> str:
+        return f"reduction={self.reduction!r}"
+
+
+class CrossEntropyLoss(Module):
+    """Softmax cross-entropy on raw logits ``(N, K)`` and integer labels ``(N,)``.
+
+    ``weight`` (K,) scales each class's loss (for imbalanced data); the mean is then
+    Σ w[y_i]·ℓ_i / Σ w[y_i], as in PyTorch. Do not put a Softmax before it: it applies log-softmax itself.
+    """
+
+    def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
+        super().__init__()
+        self.weight = None if weight is None else np.asarray(weight.data if isinstance(weight, Tensor) else weight)
+        self.reduction = _reduction("CrossEntropyLoss", reduction)
+
+    def forward(self, logits: Any, labels: Any) -> Tensor:
+        return cross_entropy(logits, labels, self.weight, self.reduction)
+
+    def extra_repr(self) -> str:
+        return f"weight={self.weight}, reduction={self.reduction!r}" if self.weight is not None \
+            else f"reduction={self.reduction!r}"
+
+
+class BCEWithLogitsLoss(Module):
+    """Binary cross-entropy on raw scores (sigmoid built in, stable for any score)."""
+
+    def __init__(self, weight: Any = None, pos_weight: Any = None, reduction: str = "mean") -> None:
+        super().__init__()
+        self.weight, self.pos_weight = weight, pos_weight
+        self.reduction = _reduction("BCEWithLogitsLoss", reduction)
+
+    def forward(self, logits: Any, target: Any) -> Tensor:
+        return binary_cross_entropy_with_logits(logits, target, self.weight, self.pos_weight, self.reduction)
+
+    def extra_repr(self) -> str:
+        return f"reduction={self.reduction!r}"
+
+
+class BCELoss(Module):
+    """Binary cross-entropy on probabilities in [0, 1] (logs clamped at −100, as PyTorch)."""
+
+    def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
+        super().__init__()
+        self.weight = weight
+        self.reduction = _reduction("BCELoss", reduction)
+
+    def forward(self, probs: Any, target: Any) -> Tensor:
+        return binary_cross_entropy(probs, target, self.weight, self.reduction)
+
+    def extra_repr(self) -> str:
+        return f"reduction={self.reduction!r}"

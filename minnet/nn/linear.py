@@ -1,0 +1,65 @@
+"""``Dense``: the fully connected layer, y = x @ W + b."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .. import init as initializers
+from ..autograd import Tensor
+from ._checks import as_tensor, positive, shape_str
+from .module import Module
+from .parameter import Parameter
+
+
+def dense(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = x @ W + b for x of shape (..., in), W (in, out), b (out,) -> y (..., out)."""
+    y = x @ weight
+    return y if bias is None else y + bias
+
+
+class Dense(Module):
+    """Fully connected layer: ``y = x @ W + b``.
+
+    Shapes: x ``(..., in_features)`` -> y ``(..., out_features)``; ``weight`` is
+    ``(in_features, out_features)`` (the transpose of PyTorch's ``Linear.weight``), ``bias`` is
+    ``(out_features,)``. ``init`` draws the weight (a name from :mod:`minnet.init` or a callable,
+    default He normal with fan_in = in_features); ``bias_init`` draws the bias (default zeros).
+
+    >>> layer = Dense(784, 128)
+    >>> layer(np.zeros((32, 784))).shape
+    (32, 128)
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True,
+                 init: initializers.InitSpec = "he", bias_init: initializers.InitSpec = "zeros") -> None:
+        super().__init__()
+        self.in_features = positive(in_features, "Dense", "in_features")
+        self.out_features = positive(out_features, "Dense", "out_features")
+        shape = (self.in_features, self.out_features)
+        self.weight = Parameter(initializers.initialize(init, shape, in_features, out_features))
+        if bias:
+            self.bias = Parameter(initializers.initialize(bias_init, (out_features,), in_features, out_features))
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x, self.weight.dtype)
+        if x.ndim == 0 or x.shape[-1] != self.in_features:
+            raise ValueError(self._shape_error(x.shape))
+        return dense(x, self.weight, self.bias)
+
+    def _shape_error(self, shape: tuple) -> str:
+        msg = (f"Dense({self.in_features}→{self.out_features}) got input of shape {shape_str(shape)}: "
+               f"expected (..., {self.in_features}).")
+        if len(shape) >= 3:
+            if math.prod(shape[1:]) == self.in_features:
+                msg += f" Did you forget Flatten()? It turns {shape_str(shape)} into ({shape[0]}, {self.in_features})."
+            else:
+                msg += " Did you forget Flatten()?"
+        elif len(shape) == 2:
+            msg += (f" The previous layer gives {shape[-1]} features; make in_features={shape[-1]} or change "
+                    "that layer.")
+        return msg
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

@@ -1,0 +1,146 @@
+"""Losses: values from the formulas, gradients, PyTorch agreement, numerical stability, bad input."""
+import numpy as np
+import pytest
+
+import minnet as mn
+import minnet.functional as F
+from minnet import losses
+
+RNG = np.random.default_rng(0)
+
+
+def _torch():
+    return pytest.importorskip("torch")
+
+
+# ---- MSE and L1 --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_mse_and_l1_values(reduction, float64):
+    p, t = RNG.standard_normal((4, 3)), RNG.standard_normal((4, 3))
+    reduce = {"mean": np.mean, "sum": np.sum, "none": lambda a: a}[reduction]
+    np.testing.assert_allclose(losses.MSELoss(reduction)(p, t).data, reduce((p - t) ** 2), rtol=1e-12)
+    np.testing.assert_allclose(losses.L1Loss(reduction)(p, t).data, reduce(np.abs(p - t)), rtol=1e-12)
+    np.testing.assert_allclose(F.mse_loss(p, t, reduction).data, reduce((p - t) ** 2), rtol=1e-12)
+
+
+@pytest.mark.parametrize("loss", [losses.mse_loss, losses.l1_loss])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("shape", [(5,), (3, 4), (2, 3, 2)])
+def test_mse_and_l1_gradcheck(loss, reduction, shape):
+    p = RNG.standard_normal(shape)
+    t = p + RNG.uniform(0.1, 1, shape) * RNG.choice([-1, 1], shape)   # |p - t| >= 0.1: no kink
+    report = mn.gradcheck(lambda a, b: loss(a, b, reduction), [p, t])
+    assert report.ok, str(report)
+
+
+def test_mse_refuses_to_broadcast():
+    with pytest.raises(ValueError, match=r"MSELoss: predictions have shape \(32, 1\) but targets have "
+                                         r"shape \(32,\).*reshape\(-1, 1\)"):
+        losses.MSELoss()(np.zeros((32, 1)), np.zeros(32))
+
+
+# ---- cross-entropy -----------------------------------------------------------------------------
+
+
+def _ce_reference(z, y, w=None):
+    logp = z - z.max(1, keepdims=True)
+    logp = logp - np.log(np.exp(logp).sum(1, keepdims=True))
+    w = np.ones(z.shape[1]) if w is None else w
+    per = -logp[np.arange(len(y)), y] * w[y]
+    return per, per.sum() / w[y].sum()
+
+
+def test_cross_entropy_from_the_formula(float64):
+    z, y = RNG.standard_normal((6, 4)), np.array([0, 3, 1, 1, 2, 0])
+    w = np.array([1.0, 2.0, 0.5, 3.0])
+    per, mean = _ce_reference(z, y)
+    assert losses.CrossEntropyLoss()(z, y).item() == pytest.approx(mean, rel=1e-12)
+    np.testing.assert_allclose(F.cross_entropy(z, y, reduction="none").data, per, rtol=1e-12)
+    assert F.cross_entropy(z, y, reduction="sum").item() == pytest.approx(per.sum(), rel=1e-12)
+    per_w, mean_w = _ce_reference(z, y, w)
+    assert losses.CrossEntropyLoss(weight=w)(z, y).item() == pytest.approx(mean_w, rel=1e-12)
+    np.testing.assert_allclose(F.cross_entropy(z, y, w, reduction="none").data, per_w, rtol=1e-12)
+
+
+def test_uniform_logits_give_log_k():
+    assert F.cross_entropy(np.zeros((3, 10)), np.array([1, 2, 3])).item() == pytest.approx(np.log(10), rel=1e-6)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("n, k", [(1, 2), (5, 3), (8, 6)])
+def test_cross_entropy_gradcheck(reduction, weighted, n, k):
+    rng = np.random.default_rng(n * k)
+    z, y = rng.standard_normal((n, k)), rng.integers(0, k, n)
+    w = rng.uniform(0.5, 2, k) if weighted else None
+    report = mn.gradcheck(lambda a: F.cross_entropy(a, y, w, reduction), [z])
+    assert report.ok, str(report)
+
+
+def test_cross_entropy_is_stable_for_huge_logits(float64):
+    z = np.array([[1e4, 0.0, -1e4], [0.0, 1e4, 0.0]])
+    y = np.array([2, 1])
+    t = mn.Tensor(z, requires_grad=True)
+    loss = F.cross_entropy(t, y)
+    loss.backward()
+    assert loss.item() == pytest.approx(1e4)             # (2e4 + 0) / 2
+    assert np.all(np.isfinite(t.grad))
+    np.testing.assert_allclose(t.grad, [[0.5, 0, -0.5], [0, 0, 0]], atol=1e-12)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_matches_torch(weighted, reduction, float64):
+    torch = _torch()
+    z, y = RNG.standard_normal((7, 5)) * 3, RNG.integers(0, 5, 7)
+    z[0, 0] = 1e4
+    w = RNG.uniform(0.2, 3, 5) if weighted else None
+    zt = torch.tensor(z, requires_grad=True)
+    ref = torch.nn.CrossEntropyLoss(weight=None if w is None else torch.from_numpy(w), reduction=reduction)(
+        zt, torch.from_numpy(y))
+    g = RNG.standard_normal(ref.shape)
+    (ref * torch.from_numpy(np.asarray(g))).sum().backward()
+    zm = mn.Tensor(z, requires_grad=True)
+    out = losses.CrossEntropyLoss(weight=w, reduction=reduction)(zm, y)
+    (out * g).sum().backward()
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(zm.grad, zt.grad.numpy(), rtol=1e-6, atol=1e-12)
+
+
+def test_cross_entropy_float32():
+    z = mn.Tensor(RNG.standard_normal((4, 3)).astype(np.float32), requires_grad=True)
+    loss = F.cross_entropy(z, np.array([0, 1, 2, 0]))
+    loss.backward()
+    assert loss.dtype == np.float32 and z.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("labels, pattern", [
+    (np.array([0, 1, 3]), r"labels must lie in \[0, 3\) for 3 classes, got \[3\]"),
+    (np.array([0, -1, 2]), r"got \[-1\]"),
+    (np.array([1, 2, 3]), "counted from 1"),
+    (np.array([0.0, 1.5, 2.0]), r"non-integer values \[1.5\]"),
+    (np.array([0, 1]), r"labels must be integer class indices of shape \(3,\), got shape \(2,\)"),
+    (np.eye(3), "one-hot"),
+    (np.array(["a", "b", "c"]), "dtype"),
+])
+def test_cross_entropy_bad_labels(labels, pattern):
+    with pytest.raises((ValueError, TypeError), match=pattern):
+        losses.CrossEntropyLoss()(np.zeros((3, 3)), labels)
+
+
+def test_cross_entropy_accepts_integral_float_labels():
+    assert F.cross_entropy(np.zeros((2, 2)), np.array([0.0, 1.0])).item() == pytest.approx(np.log(2))
+
+
+def test_cross_entropy_needs_2d_logits_and_a_weight_per_class():
+    with pytest.raises(ValueError, match=r"logits of shape \(N, K\)"):
+        F.cross_entropy(np.zeros(3), np.array([0]))
+    with pytest.raises(ValueError, match=r"weight must have one entry per class, shape \(3,\)"):
+        F.cross_entropy(np.zeros((2, 3)), np.array([0, 1]), weight=np.ones(2))
+
+
+def test_bad_reduction():
+    with pytest.raises(ValueError, match="reduction"):
+        losses.MSELoss("avg")
