@@ -203,7 +203,8 @@ class BCEWithLogitsOp(Function):
 
 class BCEOp(Function):
     """ℓ = −w·[t·log p + (1 − t)·log(1 − p)], each log clamped at −100 (as PyTorch, so p = 0 or 1
-    gives 100, not inf); dℓ/dp = w·(p − t) / max(p(1 − p), 1e-12) (PyTorch's guarded form)."""
+    gives 100, not inf); dℓ/dp = w·(p − t) / max(p(1 − p), 1e-12) (PyTorch's guarded form);
+    dℓ/dt = w·(log(1 − p) − log p) with the clamped logs (finite where PyTorch's is ±inf)."""
 
     @staticmethod
     def forward(ctx, p, t, weight=None, reduction="mean"):

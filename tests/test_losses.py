@@ -144,3 +144,115 @@ def test_cross_entropy_needs_2d_logits_and_a_weight_per_class():
 def test_bad_reduction():
     with pytest.raises(ValueError, match="reduction"):
         losses.MSELoss("avg")
+
+
+# ---- binary cross-entropy ------------------------------------------------------------------------
+
+
+def _sigmoid(z):
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-z))
+
+
+def test_bce_with_logits_from_the_formula(float64):
+    z, t = RNG.standard_normal((5, 2)) * 2, RNG.uniform(0, 1, (5, 2))
+    p = _sigmoid(z)
+    per = -(t * np.log(p) + (1 - t) * np.log(1 - p))
+    np.testing.assert_allclose(losses.BCEWithLogitsLoss(reduction="none")(z, t).data, per, rtol=1e-10)
+    assert losses.BCEWithLogitsLoss()(z, t).item() == pytest.approx(per.mean(), rel=1e-10)
+    np.testing.assert_allclose(losses.BCELoss(reduction="none")(p, t).data, per, rtol=1e-10)
+    assert F.binary_cross_entropy(p, t, reduction="sum").item() == pytest.approx(per.sum(), rel=1e-10)
+    pw = np.array([3.0, 0.5])
+    per_pw = -(pw * t * np.log(p) + (1 - t) * np.log(1 - p))
+    assert F.binary_cross_entropy_with_logits(z, t, pos_weight=pw).item() == pytest.approx(per_pw.mean(), rel=1e-10)
+
+
+def test_bce_with_logits_is_stable_at_plus_minus_1e4(float64):
+    z = mn.Tensor(np.array([1e4, -1e4, 1e4, -1e4]), requires_grad=True)
+    t = np.array([1.0, 0.0, 0.0, 1.0])
+    loss = F.binary_cross_entropy_with_logits(z, t, reduction="none")
+    loss.sum().backward()
+    np.testing.assert_allclose(loss.data, [0, 0, 1e4, 1e4])
+    np.testing.assert_allclose(z.grad, [0, 0, 1, -1])
+
+
+def test_bce_clamps_its_logs_at_minus_100(float64):
+    p = mn.Tensor(np.array([0.0, 1.0, 1.0]), requires_grad=True)
+    loss = F.binary_cross_entropy(p, np.array([1.0, 0.0, 1.0]), reduction="none")
+    np.testing.assert_allclose(loss.data, [100, 100, 0])
+    loss.sum().backward()
+    assert np.all(np.isfinite(p.grad))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("shape", [(4,), (3, 2)])
+def test_bce_gradcheck(reduction, shape):
+    rng = np.random.default_rng(3)
+    z, t = rng.standard_normal(shape) * 2, rng.uniform(0, 1, shape)
+    w, pw = rng.uniform(0.5, 2, shape[-1:]), rng.uniform(0.5, 2, shape[-1:])
+    report = mn.gradcheck(lambda a, b: F.binary_cross_entropy_with_logits(a, b, w, pw, reduction), [z, t])
+    assert report.ok, str(report)
+    report = mn.gradcheck(lambda a, b: F.binary_cross_entropy(a, b, w, reduction), [_sigmoid(z), t])
+    assert report.ok, str(report)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_bce_matches_torch(reduction, float64):
+    torch = _torch()
+    tf = torch.nn.functional
+    z, t = RNG.standard_normal((6, 3)) * 3, RNG.uniform(0, 1, (6, 3))
+    z[0] = [1e4, -1e4, 40.0]
+    w, pw = RNG.uniform(0.5, 2, 3), RNG.uniform(0.5, 2, 3)
+    g = RNG.standard_normal(() if reduction != "none" else z.shape)
+    for ours, theirs, x in [
+        (lambda a, b: F.binary_cross_entropy_with_logits(a, b, w, pw, reduction),
+         lambda a, b: tf.binary_cross_entropy_with_logits(a, b, torch.from_numpy(w), reduction=reduction,
+                                                          pos_weight=torch.from_numpy(pw)), z),
+        (lambda a, b: F.binary_cross_entropy(a, b, w, reduction),
+         lambda a, b: tf.binary_cross_entropy(a, b, torch.from_numpy(w), reduction=reduction),
+         np.clip(_sigmoid(z), 0, 1))]:
+        xt, tt = torch.tensor(x, requires_grad=True), torch.tensor(t, requires_grad=True)
+        ref = theirs(xt, tt)
+        (ref * torch.tensor(g)).sum().backward()
+        xm, tm = mn.Tensor(x, requires_grad=True), mn.Tensor(t, requires_grad=True)
+        out = ours(xm, tm)
+        (out * g).sum().backward()
+        np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-6, atol=1e-12)
+        np.testing.assert_allclose(xm.grad, xt.grad.numpy(), rtol=1e-6, atol=1e-12)
+        # BCE's target gradient log(1-p) - log(p) is infinite at p = 0 or 1 in PyTorch; ours uses the
+        # clamped logs and stays finite, so compare only the rows where p is not saturated
+        np.testing.assert_allclose(tm.grad[1:], tt.grad.numpy()[1:], rtol=1e-6, atol=1e-12)
+
+
+def test_bce_refuses_scores_outside_0_1():
+    with pytest.raises(ValueError, match=r"BCELoss: predictions must be probabilities in \[0, 1\].*BCEWithLogitsLoss"):
+        losses.BCELoss()(np.array([0.5, 2.0]), np.array([1.0, 0.0]))
+
+
+def test_bce_shape_mismatch_names_the_loss():
+    with pytest.raises(ValueError, match=r"BCEWithLogitsLoss: predictions have shape \(4, 1\) but targets "
+                                         r"have shape \(4,\)"):
+        losses.BCEWithLogitsLoss()(np.zeros((4, 1)), np.zeros(4))
+
+
+# ---- penalties ----------------------------------------------------------------------------------
+
+
+def test_penalties_from_the_formulas(float64):
+    a, b = mn.nn.Parameter(RNG.standard_normal((3, 2))), mn.nn.Parameter(RNG.standard_normal(4))
+    expected_l1 = 0.1 * (np.abs(a.data).sum() + np.abs(b.data).sum())
+    expected_l2 = 0.1 * ((a.data ** 2).sum() + (b.data ** 2).sum())
+    assert losses.l1_penalty([a, b], 0.1).item() == pytest.approx(expected_l1, rel=1e-12)
+    pen = losses.l2_penalty(iter([a, b]), 0.1)
+    assert pen.item() == pytest.approx(expected_l2, rel=1e-12)
+    pen.backward()
+    np.testing.assert_allclose(a.grad, 2 * 0.1 * a.data)          # no factor 1/2
+    assert losses.l2_penalty([], 0.1).item() == 0.0
+
+
+def test_penalties_on_a_model():
+    model = mn.nn.Sequential(mn.nn.Dense(3, 4), mn.nn.ReLU(), mn.nn.Dense(4, 1))
+    pen = losses.l1_penalty(model.parameters(), 1e-3)
+    assert pen.dtype == np.float32 and pen.requires_grad
+    with pytest.raises(TypeError, match="l2_penalty"):
+        losses.l2_penalty([np.ones(3)], 0.1)
