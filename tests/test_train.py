@@ -1,0 +1,351 @@
+"""mn.fit: learning a toy problem, the History it keeps, seeding, validation, divergence, bad input."""
+import math
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import minnet as mn
+from minnet.train import TrainingDiverged, evaluate
+
+
+def mlp(n_in=2, hidden=32, n_out=2):
+    return mn.nn.Sequential(mn.nn.Dense(n_in, hidden), mn.nn.ReLU(), mn.nn.Dense(hidden, n_out))
+
+
+def moons(n=200, seed=0, noise=0.1):
+    return mn.data.moons(n, noise=noise, seed=seed)
+
+
+def weights(model):
+    return [p.data.copy() for p in model.parameters()]
+
+
+# ---- learning --------------------------------------------------------------------------------------
+
+def test_fit_learns_moons():
+    X, y = moons()
+    Xv, yv = moons(seed=1)
+    model = mlp(hidden=64)
+    h = mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.Adam(model.parameters(), lr=0.01),
+               (X, y), val=(Xv, yv), epochs=60, progress=False)
+    assert h.train_acc[-1] > 0.97 and h.val_acc[-1] > 0.97
+    assert h.train_loss[-1] < 0.1 * h.train_loss[0]
+    assert h.diverged is None and not h.stopped_early and h.epochs_run == 60
+
+
+def test_fit_learns_a_regression():
+    X, y = mn.data.sine(200, seed=0)
+    model = mn.nn.Sequential(mn.nn.Dense(1, 32), mn.nn.Tanh(), mn.nn.Dense(32, 1))
+    h = mn.fit(model, mn.losses.MSELoss(), mn.optim.Adam(model.parameters(), lr=0.01), (X, y),
+               epochs=60, progress=False)
+    assert h.train_loss[-1] < 0.05
+    assert h.train_acc == [] and h.val_loss == [] and h.val_acc == []
+
+
+@pytest.mark.parametrize("binary", ["logits", "probabilities"])
+def test_binary_losses_get_accuracy(binary):
+    X, y = moons()
+    y = y.reshape(-1, 1).astype(np.float32)
+    layers = [mn.nn.Dense(2, 64), mn.nn.ReLU(), mn.nn.Dense(64, 1)]
+    if binary == "probabilities":
+        layers.append(mn.nn.Sigmoid())
+    model = mn.nn.Sequential(*layers)
+    loss = mn.losses.BCEWithLogitsLoss() if binary == "logits" else mn.losses.BCELoss()
+    h = mn.fit(model, loss, mn.optim.Adam(model.parameters(), lr=0.02), (X, y), val=(X, y), epochs=50,
+               progress=False)
+    assert h.train_acc[-1] > 0.95 and h.val_acc[-1] > 0.95
+    out = model(mn.Tensor(X)).data
+    threshold = 0.0 if binary == "logits" else 0.5
+    assert h.val_acc[-1] == pytest.approx(np.mean((out > threshold) == (y > 0.5)))
+
+
+# ---- the History -------------------------------------------------------------------------------------
+
+def test_history_records_every_epoch_and_step():
+    X, y = moons(n=70)                      # 70 = 2 * 32 + 6: the last batch of each epoch is short
+    model = mlp()
+    opt = mn.optim.SGD(model.parameters(), lr=0.1)
+    h = mn.fit(model, mn.losses.CrossEntropyLoss(), opt, (X, y), val=(X, y), epochs=4, batch_size=32,
+               progress=False)
+    assert h.epochs_run == 4 and h.steps_per_epoch == [3, 3, 3, 3]
+    assert len(h.step_loss) == len(h.grad_norm) == 12
+    assert all(len(c) == 4 for c in (h.train_loss, h.val_loss, h.train_acc, h.val_acc, h.lr))
+    assert h.lr == [0.1] * 4
+    # train loss = step losses weighted by batch size (32, 32, 6)
+    for e in range(4):
+        steps = np.array(h.step_loss[3 * e:3 * e + 3])
+        assert h.train_loss[e] == pytest.approx(np.dot(steps, [32, 32, 6]) / 70, rel=1e-6)
+    # the validation numbers are those of the final model
+    loss, acc = evaluate(model, mn.losses.CrossEntropyLoss(), (X, y))
+    assert h.val_loss[-1] == pytest.approx(loss, rel=1e-6) and h.val_acc[-1] == acc
+    assert h["val_loss"] is h.val_loss and "train_acc" in h and "nothing" not in h
+    with pytest.raises(KeyError, match="no curve 'nothing'"):
+        h["nothing"]
+    text = h.summary()
+    assert "4 epoch(s), 12 step(s)" in text and "val_acc" in text
+    assert repr(h).startswith("History(epochs_run=4, train_loss=")
+
+
+def test_grad_norm_is_the_total_norm_before_the_step():
+    X, y = moons(n=32)
+    model = mlp()
+    seen = []
+
+    class Probe:
+        def on_step(self, model, step, loss):
+            seen.append(math.sqrt(sum(float((p.grad.astype(np.float64) ** 2).sum()) for p in model.parameters())))
+
+    h = mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1), (X, y),
+               epochs=3, monitor=Probe(), progress=False)
+    np.testing.assert_allclose(h.grad_norm, seen, rtol=1e-6)
+
+
+def test_full_batch_and_dataloader_inputs():
+    X, y = moons(n=64)
+    model = mlp()
+    h = mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1), (X, y),
+               epochs=2, batch_size=None, progress=False)
+    assert h.steps_per_epoch == [1, 1]
+    loader = mn.data.DataLoader(X, y, batch_size=16, seed=0)
+    val = mn.data.DataLoader(X, y, batch_size=50, shuffle=False)
+    h = mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1), loader, val=val,
+               epochs=2, progress=False)
+    assert h.steps_per_epoch == [4, 4] and len(h.val_loss) == 2
+    assert h.val_loss[-1] == pytest.approx(evaluate(model, mn.losses.CrossEntropyLoss(), (X, y))[0], rel=1e-6)
+
+
+def test_float64_inputs_train_a_float32_model():
+    X, y = moons(n=64)
+    model = mlp()
+    h = mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1),
+               (X.astype(np.float64), y), epochs=2, progress=False)
+    assert all(p.data.dtype == np.float32 for p in model.parameters()) and h.epochs_run == 2
+
+
+# ---- seeding ---------------------------------------------------------------------------------------------
+
+def _seeded_run(seed, fit_seed=None):
+    mn.manual_seed(seed)
+    X, y = mn.data.spiral(150, 3, seed=None)     # data drawn from minnet's generator too
+    model = mlp(n_out=3)
+    h = mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.Adam(model.parameters(), lr=0.01), (X, y),
+               val=(X, y), epochs=5, progress=False, seed=fit_seed)
+    return h, weights(model)
+
+
+def test_manual_seed_makes_fit_repeatable_bit_for_bit():
+    (h1, w1), (h2, w2) = _seeded_run(7), _seeded_run(7)
+    assert h1.step_loss == h2.step_loss and h1.val_loss == h2.val_loss and h1.train_acc == h2.train_acc
+    for a, b in zip(w1, w2):
+        np.testing.assert_array_equal(a, b)
+    h3, _ = _seeded_run(8)
+    assert h3.step_loss != h1.step_loss
+
+
+def test_fit_seed_fixes_the_batch_order():
+    X, y = moons(n=64)
+    orders = []
+
+    class Recorder(mn.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = mlp()
+
+        def forward(self, x):
+            if self.training:
+                orders.append(x.data[:, 0].copy())
+            return self.net(x)
+
+    for global_seed in (1, 2):
+        mn.manual_seed(global_seed)
+        model = Recorder()
+        mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1), (X, y),
+               epochs=2, batch_size=16, seed=123, progress=False)
+    first, second = orders[:8], orders[8:]
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(np.concatenate(first[:4]), np.concatenate(first[4:]))   # reshuffled per epoch
+
+
+# ---- validation in eval mode without a graph -------------------------------------------------------------
+
+def test_validation_runs_in_eval_mode_without_a_graph():
+    calls = []
+
+    class Spy(mn.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = mlp()
+
+        def forward(self, x):
+            calls.append((self.training, mn.is_grad_enabled(), len(x)))
+            return self.net(x)
+
+    X, y = moons(n=64)
+    Xv, yv = moons(n=300, seed=1)
+    model = Spy()
+    mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1), (X, y),
+           val=(Xv, yv), epochs=2, batch_size=32, progress=False)
+    train_calls = [c for c in calls if c[0]]
+    val_calls = [c for c in calls if not c[0]]
+    assert all(grad for _, grad, _ in train_calls) and len(train_calls) == 4
+    assert not any(grad for _, grad, _ in val_calls)
+    assert sum(n for *_, n in val_calls) == 600               # the whole validation set, each epoch
+    assert model.training                                      # back in training mode afterwards
+
+
+# ---- divergence ------------------------------------------------------------------------------------------
+
+def _exploding(on_divergence, epochs=6):
+    mn.manual_seed(0)
+    X, y = mn.data.sine(128, seed=0)
+    model = mn.nn.Sequential(mn.nn.Dense(1, 32), mn.nn.Tanh(), mn.nn.Dense(32, 1))
+    opt = mn.optim.SGD(model.parameters(), lr=5.0)
+    return model, lambda: mn.fit(model, mn.losses.MSELoss(), opt, (X, y), epochs=epochs,
+                                 progress=False, on_divergence=on_divergence)
+
+
+def test_divergence_stops_and_says_where():
+    model, run = _exploding("stop")
+    with pytest.warns(RuntimeWarning, match=r"Training diverged at epoch \d+, step \d+ \(global step \d+\): "
+                                            r"loss became (inf|nan)\. The learning rate \(5\) may be too high"):
+        h = run()
+    d = h.diverged
+    assert d is not None and d.lr == 5.0 and not math.isfinite(d.value)
+    assert d.global_step == len(h.step_loss) and not math.isfinite(h.step_loss[-1])
+    assert all(math.isfinite(v) for v in h.step_loss[:-1])
+    assert h.epochs_run == d.epoch < 6 and h.steps_per_epoch[-1] == d.step
+    assert math.isnan(h.grad_norm[-1]) and len(h.grad_norm) == len(h.step_loss)
+    assert not math.isfinite(h.train_loss[-1]) and str(d) in h.summary()
+
+
+def test_divergence_stop_skips_the_bad_update():
+    before = []
+
+    class Spy:
+        def on_step_end(self, model, step):
+            before[:] = weights(model)
+
+    mn.manual_seed(0)
+    X, y = mn.data.sine(128, seed=0)
+    model = mn.nn.Sequential(mn.nn.Dense(1, 32), mn.nn.Tanh(), mn.nn.Dense(32, 1))
+    with pytest.warns(RuntimeWarning):
+        mn.fit(model, mn.losses.MSELoss(), mn.optim.SGD(model.parameters(), lr=5.0), (X, y), epochs=6,
+               progress=False, monitor=Spy())
+    for a, b in zip(before, weights(model)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_divergence_continue_shows_the_explosion():
+    _, run = _exploding("continue")
+    with pytest.warns(RuntimeWarning, match="Training goes on because on_divergence='continue'"):
+        h = run()
+    assert h.epochs_run == 6 and h.diverged is not None
+    assert len(h.step_loss) == sum(h.steps_per_epoch) == 6 * 4
+    assert not math.isfinite(h.train_loss[-1])
+
+
+def test_divergence_raise():
+    _, run = _exploding("raise")
+    with pytest.raises(TrainingDiverged, match="Training diverged at epoch") as info:
+        run()
+    assert info.value.history.diverged is not None
+
+
+def test_clipping_bounds_each_update():
+    """With clip_grad_norm=c and plain SGD at lr 1, no step moves the weights by more than c."""
+    X, y = mn.data.sine(128, seed=0)
+    model = mn.nn.Sequential(mn.nn.Dense(1, 32), mn.nn.Tanh(), mn.nn.Dense(32, 1))
+    moves, before = [], []
+
+    class Spy:
+        def on_step(self, model, step, loss):
+            before[:] = weights(model)
+
+        def on_step_end(self, model, step):
+            moves.append(math.sqrt(sum(float(((a - b).astype(np.float64) ** 2).sum())
+                                       for a, b in zip(weights(model), before))))
+
+    h = mn.fit(model, mn.losses.MSELoss(), mn.optim.SGD(model.parameters(), lr=1.0), (X, y), epochs=3,
+               clip_grad_norm=0.01, monitor=Spy(), progress=False)
+    assert max(moves) <= 0.01 * (1 + 1e-4)
+    assert max(h.grad_norm) > 0.01                       # the recorded norm is the one before clipping
+
+
+# ---- progress ------------------------------------------------------------------------------------------
+
+def test_progress_is_quiet_off_a_terminal(capsys):
+    assert not sys.stderr.isatty()
+    X, y = moons(n=64)
+    model = mlp()
+    mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1), (X, y), epochs=2)
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
+
+
+def test_progress_bar_on_a_terminal(monkeypatch, capsys):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    X, y = moons(n=64)
+    model = mlp()
+    mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1), (X, y), epochs=2)
+    assert "epoch 2/2" in capsys.readouterr().err
+    mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1), (X, y), epochs=2,
+           progress=False)
+    assert capsys.readouterr().err == ""
+
+
+# ---- bad input -------------------------------------------------------------------------------------------
+
+def _fit(train, loss=None, n_out=2, **kw):
+    model = mlp(n_out=n_out)
+    return mn.fit(model, loss or mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1),
+                  train, epochs=1, progress=False, **kw)
+
+
+def test_lengths_that_differ_are_named():
+    X, y = moons(n=64)
+    with pytest.raises(ValueError, match="the training X has 64 samples but y has 60"):
+        _fit((X, y[:60]))
+    with pytest.raises(ValueError, match="the validation X has 10 samples but y has 64"):
+        _fit((X, y), val=(X[:10], y))
+
+
+def test_labels_outside_the_outputs_are_named():
+    X, y = moons(n=64)
+    with pytest.raises(ValueError, match=r"CrossEntropyLoss needs class labels in \[0, 2\) because the model "
+                                         r"has 2 outputs, but the training labels range from 0 to 2"):
+        _fit((X, np.where(np.arange(64) == 5, 2, y)))
+    with pytest.raises(ValueError, match=r"labels counted from 1\? subtract 1"):
+        _fit((X, y + 1))
+    with pytest.raises(ValueError, match="the validation labels range from -1 to 1"):
+        _fit((X, y), val=(X, y - (np.arange(64) == 0)))
+    with pytest.raises(ValueError, match="needs integer class labels"):
+        _fit((X, y + 0.5))
+    with pytest.raises(ValueError, match=r"BCEWithLogitsLoss needs targets in \[0, 1\].*range from 0 to 3"):
+        _fit((X, (3 * y).reshape(-1, 1).astype(np.float32)), loss=mn.losses.BCEWithLogitsLoss(), n_out=1)
+
+
+def test_other_mistakes_are_explained():
+    X, y = moons(n=64)
+    model, other = mlp(), mlp()
+    with pytest.raises(ValueError, match="the optimizer holds none of this model's parameters"):
+        mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(other.parameters(), lr=0.1), (X, y))
+    with pytest.raises(ValueError, match="on_divergence must be 'stop', 'continue' or 'raise'"):
+        _fit((X, y), on_divergence="ignore")
+    with pytest.raises(TypeError, match=r"training data must be an \(X, y\) pair or a DataLoader"):
+        _fit(X)
+    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+        _fit((X, y), batch_size=0)
+    with pytest.raises(TypeError, match="callbacks must be Callback objects"):
+        _fit((X, y), callbacks=[print])
+
+
+def test_divergence_warning_points_at_the_caller():
+    _, run = _exploding("stop")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run()
+    ours = [w for w in caught if "Training diverged" in str(w.message)]
+    assert len(ours) == 1 and ours[0].filename == __file__
