@@ -9,10 +9,13 @@ from ..autograd import Tensor, get_default_dtype
 
 
 def as_tensor(x: Any, dtype=None) -> Tensor:
-    """``x`` as a Tensor. Tensors pass unchanged; arrays and lists are wrapped, and NumPy integer or
-    float data is converted to ``dtype`` (the layer's parameter dtype), so ``model(X)`` works on raw
-    NumPy batches such as uint8 images."""
+    """``x`` as a Tensor. Arrays and lists are wrapped, and numeric data is converted to ``dtype``
+    (a layer passes its parameters' dtype), so ``model(X)`` works on raw NumPy batches such as uint8
+    images. A Tensor of another float dtype is cast with a differentiable ``astype``; without
+    ``dtype`` Tensors pass unchanged."""
     if isinstance(x, Tensor):
+        if dtype is not None and x.dtype != dtype:
+            return x.astype(dtype)
         return x
     arr = np.asarray(x)
     if arr.dtype.kind in "biuf":
