@@ -47,14 +47,30 @@ from minnet.lr_finder import LRFinderResult, lr_find
 from minnet.optim import clip_grad_norm as _clip_grad_norm
 from minnet.optim import grad_norm as _grad_norm
 
-__all__ = ["fit", "evaluate", "History", "Divergence", "TrainingDiverged", "Callback", "EarlyStopping",
-           "LRSchedulerCallback", "FitState", "lr_find", "LRFinderResult", "snapshot_weights",
-           "restore_weights"]
+__all__ = ["fit", "evaluate", "History", "Divergence", "DivergenceWarning", "TrainingDiverged",
+           "Callback", "EarlyStopping", "LRSchedulerCallback", "FitState", "lr_find", "LRFinderResult",
+           "snapshot_weights", "restore_weights"]
 
 # How a loss's outputs turn into class predictions, for accuracy (by class or function name).
 _ACCURACY = {"CrossEntropyLoss": "argmax", "cross_entropy": "argmax",
              "BCEWithLogitsLoss": "logit", "binary_cross_entropy_with_logits": "logit",
              "BCELoss": "probability", "binary_cross_entropy": "probability"}
+
+
+class DivergenceWarning(RuntimeWarning):
+    """Warned by ``fit`` when the loss becomes NaN or infinite (shown every time, not once)."""
+
+
+def _warn_every_time(message: str, category: type) -> None:
+    """Warn, attributed to the caller of ``fit``, even if the same warning came from there before.
+
+    Python's default shows a warning once per place, so a lesson that diverges twice would stay
+    silent the second time; a fresh registry avoids that while the user's filters still apply.
+    """
+    frame = sys._getframe(2)
+    warnings.warn_explicit(message, category, frame.f_code.co_filename, frame.f_lineno,
+                           module=frame.f_globals.get("__name__"), registry={},
+                           module_globals=frame.f_globals)
 
 
 class TrainingDiverged(RuntimeError):
@@ -317,7 +333,7 @@ def fit(model, loss_fn, optimizer, train: Any, val: Any = None, epochs: int = 10
                                                    optimizer.lr, on_divergence)
                     if on_divergence == "raise":
                         raise TrainingDiverged(history.diverged.message, history)
-                    warnings.warn(history.diverged.message, RuntimeWarning, stacklevel=2)
+                    _warn_every_time(history.diverged.message, DivergenceWarning)
                     quiet.enter_context(np.errstate(over="ignore", invalid="ignore", divide="ignore"))
                     if on_divergence == "stop":
                         history.grad_norm.append(math.nan)

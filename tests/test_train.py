@@ -349,3 +349,16 @@ def test_divergence_warning_points_at_the_caller():
         run()
     ours = [w for w in caught if "Training diverged" in str(w.message)]
     assert len(ours) == 1 and ours[0].filename == __file__
+
+
+def test_divergence_is_reported_every_time_not_once():
+    with warnings.catch_warnings(record=True) as caught:
+        for _ in range(2):                       # the same warning from the same line, twice
+            _, run = _exploding("stop")
+            run()
+    assert sum(issubclass(w.category, mn.train.DivergenceWarning) for w in caught) == 2
+
+
+def test_top_level_names():
+    assert mn.fit is mn.train.fit and mn.History is mn.train.History
+    assert mn.EarlyStopping is mn.train.EarlyStopping and mn.lr_find is mn.train.lr_find

@@ -40,9 +40,9 @@ def clip_grad_norm(params: Iterable[Tensor] | Tensor, max_norm: float, norm_type
     The ``1e-6`` (PyTorch's) keeps the division finite when every gradient is zero. Gradients are
     changed in place; parameters with ``.grad is None`` are ignored.
 
-    Returns the total norm *before* clipping (a float, summed in float64). If it is NaN the
-    gradients become NaN, and if it is inf they become zeros and NaNs, as in PyTorch, unless
-    ``error_if_nonfinite=True``, which raises instead.
+    Returns the total norm *before* clipping, as a float (a float32 gradient too large to square
+    in float32 is measured in float64). If it is NaN the gradients become NaN, and if it is inf
+    they become zeros and NaNs, as in PyTorch, unless ``error_if_nonfinite=True``, which raises.
     """
     if not (max_norm >= 0):
         raise ValueError(f"clip_grad_norm: max_norm must be >= 0, got {max_norm!r}")
@@ -65,7 +65,19 @@ def clip_grad_norm(params: Iterable[Tensor] | Tensor, max_norm: float, norm_type
 def _total_norm(grads: list[np.ndarray], q: float) -> float:
     if math.isinf(q):
         return max(float(np.max(np.abs(g))) if g.size else 0.0 for g in grads)
-    # float64 sums, so a float32 model's norm does not overflow before its gradients do
+    if q == 2.0:
+        total = 0.0
+        for g in grads:
+            flat = g.ravel()
+            with np.errstate(over="ignore"):        # an overflow is handled just below
+                sq = float(np.dot(flat, flat))
+            if math.isinf(sq) and np.isfinite(flat).all():
+                # float32 squares overflow past ~1e19; redo in float64 so a huge but finite
+                # gradient reports its true norm instead of inf
+                flat = flat.astype(np.float64)
+                sq = float(np.dot(flat, flat))
+            total += sq
+        return math.sqrt(total)
     norms = np.array([np.linalg.norm(g.ravel().astype(np.float64), ord=q) for g in grads])
     return float(np.linalg.norm(norms, ord=q))
 

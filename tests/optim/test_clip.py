@@ -84,3 +84,11 @@ def test_matches_torch(norm_type):
     mn.optim.clip_grad_value(ps, 0.1)
     for p, t in zip(ps, tp):
         np.testing.assert_allclose(p.grad, t.grad.numpy(), rtol=1e-12)
+
+
+def test_a_huge_float32_gradient_reports_its_true_norm():
+    t = mn.Tensor(np.zeros(2, dtype=np.float32), requires_grad=True)
+    t.grad = np.array([3e20, 4e20], dtype=np.float32)          # its square overflows float32
+    assert mn.optim.grad_norm([t]) == pytest.approx(5e20, rel=1e-6)
+    t.grad = np.array([np.inf, 1.0], dtype=np.float32)
+    assert mn.optim.grad_norm([t]) == math.inf
