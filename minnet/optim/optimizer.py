@@ -62,6 +62,11 @@ class Optimizer:
         groups = params if isinstance(params[0], dict) else [{"params": params}]
         for group in groups:
             self.add_param_group(group)
+        if not any(p.requires_grad for p in self.parameters()):
+            # backward() would never give them a gradient, so step() could never move them
+            raise ValueError(f"{name}: none of the {len(self.parameters())} tensor(s) it was given has "
+                             "requires_grad=True, so none will ever get a gradient; make them with "
+                             "mn.Tensor(..., requires_grad=True) or use a layer's Parameters")
 
     # ---- parameter groups ---------------------------------------------------------------------
     def add_param_group(self, group: dict[str, Any]) -> None:
@@ -116,10 +121,13 @@ class Optimizer:
         return [p for group in self.param_groups for p in group["params"]]
 
     # ---- the step ------------------------------------------------------------------------------
-    def zero_grad(self) -> None:
-        """Forget every parameter's gradient (``p.grad = None``, as PyTorch's default)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient: ``p.grad = None`` (PyTorch's default), or fill it with 0."""
         for p in self.parameters():
-            p.grad = None
+            if set_to_none or p.grad is None:
+                p.grad = None
+            else:
+                p.grad[...] = 0
 
     def step(self) -> None:
         """Update every parameter that has a gradient; parameters with ``.grad is None`` are skipped."""

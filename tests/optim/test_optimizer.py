@@ -35,6 +35,11 @@ def test_a_single_tensor_or_a_non_tensor_is_refused():
         mn.optim.SGD([w, np.ones(2)], lr=0.1)
 
 
+def test_tensors_that_can_never_get_a_gradient_are_refused():
+    with pytest.raises(ValueError, match="SGD: none of the 1 tensor\\(s\\) it was given has requires_grad=True"):
+        mn.optim.SGD([mn.Tensor(np.ones(2))], lr=0.1)
+
+
 def test_a_repeated_parameter_is_refused():
     w = mn.Tensor(np.ones(2), requires_grad=True)
     with pytest.raises(ValueError, match="appears more than once"):
@@ -63,6 +68,9 @@ def test_zero_grad_forgets_gradients():
     problem.loss(params).backward()
     opt.zero_grad()
     assert all(p.grad is None for p in params)
+    problem.loss(params).backward()
+    opt.zero_grad(set_to_none=False)
+    assert all(np.array_equal(p.grad, np.zeros(p.shape)) for p in params)
 
 
 def test_lr_is_settable_and_used():
