@@ -3,6 +3,9 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import minnet as mn
 
@@ -92,3 +95,20 @@ def test_a_huge_float32_gradient_reports_its_true_norm():
     assert mn.optim.grad_norm([t]) == pytest.approx(5e20, rel=1e-6)
     t.grad = np.array([np.inf, 1.0], dtype=np.float32)
     assert mn.optim.grad_norm([t]) == math.inf
+
+
+_grads = st.lists(hnp.arrays(np.float64, hnp.array_shapes(max_dims=3, max_side=4),
+                             elements=st.floats(-1e3, 1e3)), min_size=1, max_size=4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(grads=_grads, max_norm=st.floats(1e-3, 1e3))
+def test_clipped_gradients_keep_their_direction_and_respect_the_limit(grads, max_norm):
+    ps = _params(*grads)
+    total = mn.optim.clip_grad_norm(ps, max_norm)
+    flat = np.concatenate([g.ravel() for g in grads])
+    assert total == pytest.approx(np.linalg.norm(flat), rel=1e-9, abs=1e-12)
+    after = np.concatenate([p.grad.ravel() for p in ps])
+    assert np.linalg.norm(after) <= max_norm * (1 + 1e-9) or total <= max_norm
+    scale = min(1.0, max_norm / (total + 1e-6))
+    np.testing.assert_allclose(after, flat * scale, rtol=1e-12, atol=1e-300)
