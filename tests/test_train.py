@@ -362,3 +362,9 @@ def test_divergence_is_reported_every_time_not_once():
 def test_top_level_names():
     assert mn.fit is mn.train.fit and mn.History is mn.train.History
     assert mn.EarlyStopping is mn.train.EarlyStopping and mn.lr_find is mn.train.lr_find
+
+
+def test_labels_in_a_dataloader_are_checked_too():
+    X, y = moons(n=64)
+    with pytest.raises(ValueError, match="the training labels range from 0 to 5"):
+        _fit(mn.data.DataLoader(X, np.where(np.arange(64) == 63, 5, y), batch_size=16, shuffle=False))
