@@ -53,7 +53,13 @@ class DataLoader:
             raise ValueError(f"{fn}: drop_last=True with batch_size={self.batch_size} larger than the "
                              f"{len(self.X)} samples would give no batch at all")
         # A generator of its own, so that other draws between epochs do not change the order.
-        self._rng = rng_from(seed) if seed is not None else np.random.default_rng(rng_from(None).integers(2**63))
+        # An unshuffled loader draws nothing, so making one never shifts minnet's random stream.
+        if not shuffle:
+            self._rng = None
+        elif seed is not None:
+            self._rng = rng_from(seed)
+        else:
+            self._rng = np.random.default_rng(rng_from(None).integers(2**63))
 
     def __len__(self) -> int:
         n = len(self.X)

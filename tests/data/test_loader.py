@@ -118,3 +118,13 @@ def test_mismatched_lengths():
         DataLoader(np.zeros((100, 2)), np.zeros(90), batch_size=8)
     with pytest.raises(ValueError, match="X has no samples"):
         DataLoader(np.zeros((0, 2)), np.zeros(0))
+
+
+def test_an_unshuffled_loader_does_not_draw_from_minnets_generator():
+    import minnet as mn
+    from minnet.data import DataLoader
+    mn.manual_seed(5)
+    expected = mn.get_rng().random()
+    mn.manual_seed(5)
+    DataLoader(np.zeros((10, 2)), np.zeros(10), batch_size=3, shuffle=False)
+    assert mn.get_rng().random() == expected
