@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from . import kernels
 from .autograd import Function, Tensor
 from .nn._checks import as_tensor, shape_str
 from .nn.activations import log_softmax
@@ -152,6 +153,23 @@ def _class_weight(name: str, weight: Any, k: int, dtype) -> np.ndarray | None:
     return w
 
 
+class CrossEntropyOp(Function):
+    """loss = mean_i −log softmax(z_i)[y_i] (or PyTorch's weighted mean Σ w[y_i]·ℓ_i / Σ w[y_i]);
+    dloss/dz_i = c_i·(softmax(z_i) − onehot(y_i)) with c_i = 1/N or w[y_i] / Σ_j w[y_j].
+    Softmax and log are fused in the kernel, with the max subtracted first."""
+
+    @staticmethod
+    def forward(ctx, logits, labels, weight=None):
+        loss, probs = kernels.softmax_cross_entropy_forward(logits, labels, weight)
+        ctx.save_for_backward(probs, labels, weight)
+        return loss
+
+    @staticmethod
+    def backward(ctx, grad):
+        probs, labels, weight = ctx.saved_tensors
+        return kernels.softmax_cross_entropy_backward(probs, labels, weight, grad), None
+
+
 def cross_entropy(logits: Any, labels: Any, weight: Any = None, reduction: str = "mean") -> Tensor:
     """Softmax cross-entropy from raw scores: ℓ_i = −w[y_i] · log softmax(z_i)[y_i].
 
@@ -163,13 +181,11 @@ def cross_entropy(logits: Any, labels: Any, weight: Any = None, reduction: str =
     logits = as_tensor(logits)
     labels = check_class_labels("CrossEntropyLoss", tuple(logits.shape), labels)
     w = _class_weight("CrossEntropyLoss", weight, logits.shape[1], logits.dtype)
-    picked = log_softmax(logits, axis=1)[np.arange(len(labels)), labels]   # log p(correct class)
-    if w is None:
-        losses = -picked
-        return losses.mean() if reduction == "mean" else losses.sum() if reduction == "sum" else losses
-    losses = -picked * w[labels]
     if reduction == "mean":
-        return losses.sum() / w[labels].sum()
+        return CrossEntropyOp.apply(logits, labels, weight=w)
+    # per-sample losses: composed from log-softmax (stable too) and indexing
+    picked = log_softmax(logits, axis=1)[np.arange(len(labels)), labels]   # log p(correct class)
+    losses = -picked if w is None else -picked * w[labels]
     return losses.sum() if reduction == "sum" else losses
 
 

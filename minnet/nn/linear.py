@@ -5,16 +5,42 @@ import math
 from typing import Any
 
 from .. import init as initializers
-from ..autograd import Tensor
+from .. import kernels
+from ..autograd import Function, Tensor
 from ._checks import as_tensor, positive, shape_str
 from .module import Module
 from .parameter import Parameter
 
 
-def dense(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """y = x @ W + b for x of shape (..., in), W (in, out), b (out,) -> y (..., out)."""
-    y = x @ weight
-    return y if bias is None else y + bias
+class DenseOp(Function):
+    """y = x @ W + b;   dL/dx = g @ Wᵀ,  dL/dW = xᵀ @ g,  dL/db = Σ_rows g.
+
+    Leading axes of x are folded into one batch axis for the kernel and unfolded afterwards, so
+    (N, T, in) sequences work like (N·T, in) rows.
+    """
+
+    @staticmethod
+    def forward(ctx, x, w, b):
+        x2 = x.reshape(-1, x.shape[-1])
+        ctx.save_for_backward(x2, w)
+        ctx.x_shape = x.shape
+        return kernels.dense_forward(x2, w, b).reshape(x.shape[:-1] + (w.shape[1],))
+
+    @staticmethod
+    def backward(ctx, grad):
+        x2, w = ctx.saved_tensors
+        gx, gw, gb = kernels.dense_backward(grad.reshape(-1, w.shape[1]), x2, w)
+        return gx.reshape(ctx.x_shape), gw, gb
+
+
+def dense(x: Any, weight: Any, bias: Any = None) -> Tensor:
+    """y = x @ W + b for x of shape (..., in), W (in, out), b (out,) or None -> y (..., out)."""
+    weight = weight if isinstance(weight, Tensor) else Tensor(weight)
+    x = as_tensor(x, weight.dtype)
+    if x.ndim == 0 or x.shape[-1] != weight.shape[0]:
+        raise ValueError(f"dense: input of shape {shape_str(x.shape)} does not fit a weight of shape "
+                         f"{shape_str(weight.shape)}: expected (..., {weight.shape[0]})")
+    return DenseOp.apply(x, weight, bias)
 
 
 class Dense(Module):
@@ -46,7 +72,7 @@ class Dense(Module):
         x = as_tensor(x, self.weight.dtype)
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(self._shape_error(x.shape))
-        return dense(x, self.weight, self.bias)
+        return DenseOp.apply(x, self.weight, self.bias)
 
     def _shape_error(self, shape: tuple) -> str:
         msg = (f"Dense({self.in_features}→{self.out_features}) got input of shape {shape_str(shape)}: "
