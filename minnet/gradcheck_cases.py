@@ -115,9 +115,18 @@ OP_CASES: list[Case] = [
     Case("chain (shared input)", lambda a: (a * a.exp()).sum(axis=0) - a.tanh().mean(axis=0), normal((3, 4))),
 ]
 
-LAYER_CASES: list[Case] = []
 
 
 def all_cases() -> list[Case]:
-    """Every op case, then every layer case."""
+    """Every op case, then every layer and loss case (listed in ``gradcheck_layer_cases.py``)."""
+    from .gradcheck_layer_cases import LAYER_CASES
     return OP_CASES + LAYER_CASES
+
+
+def __getattr__(name: str):
+    # LAYER_CASES lives next door (it needs minnet.nn, which the op cases do not); it is imported on
+    # first use so that either module can be imported first.
+    if name == "LAYER_CASES":
+        from .gradcheck_layer_cases import LAYER_CASES
+        return LAYER_CASES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
