@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import zipfile
 from collections import OrderedDict
-from typing import Any
 
 import numpy as np
 

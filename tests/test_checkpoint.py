@@ -7,7 +7,7 @@ from minnet import nn
 
 
 def _model():
-    model = nn.Sequential(nn.Dense(4, 8), nn.ReLU(), nn.Dense(8, 3))
+    model = nn.Sequential(nn.Dense(4, 8), nn.BatchNorm1D(8), nn.ReLU(), nn.Dense(8, 3))
     model.register_buffer("steps", np.array(3, dtype=np.int64))
     return model
 
@@ -18,13 +18,18 @@ def test_round_trip_is_bit_exact(tmp_path, dtype):
     a = _model()
     for p in a.parameters():
         p.data[...] = np.random.default_rng(0).standard_normal(p.shape) / 3   # not representable in few bits
+    a(np.random.default_rng(2).standard_normal((6, 4)))                  # running statistics move
+    a.eval()
     path = mn.save(a, tmp_path / "model.npz")
     mn.manual_seed(99)
     b = _model()
     b.load_state_dict(mn.load(path))
+    b.eval()
     for (ka, va), (kb, vb) in zip(a.state_dict().items(), b.state_dict().items()):
-        assert ka == kb and va.dtype == vb.dtype == (np.int64 if ka == "steps" else dtype)
+        integer = ka in ("steps", "1.num_batches_tracked")
+        assert ka == kb and va.dtype == vb.dtype == (np.int64 if integer else dtype)
         assert va.tobytes() == vb.tobytes()
+    assert b[1].num_batches_tracked == 1 and np.any(b[1].running_mean != 0)
     x = np.random.default_rng(1).standard_normal((5, 4)).astype(dtype)
     assert a(x).data.tobytes() == b(x).data.tobytes()
 
@@ -33,7 +38,8 @@ def test_load_returns_names_in_order(tmp_path):
     state = _model().state_dict()
     mn.save(state, tmp_path / "s.npz")
     loaded = mn.load(tmp_path / "s.npz")
-    assert list(loaded) == list(state) == ["steps", "0.weight", "0.bias", "2.weight", "2.bias"]
+    assert list(loaded) == list(state) == ["steps", "0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean",
+                                           "1.running_var", "1.num_batches_tracked", "3.weight", "3.bias"]
 
 
 def test_the_file_is_written_at_exactly_the_given_path(tmp_path):

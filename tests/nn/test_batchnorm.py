@@ -100,8 +100,14 @@ def test_functional_batch_norm_without_affine_and_running_stats():
 @pytest.mark.parametrize("layer, shape, torch_name", [(BatchNorm1D, (6, 4), "BatchNorm1d"),
                                                       (BatchNorm1D, (3, 4, 5), "BatchNorm1d"),
                                                       (BatchNorm2D, (3, 4, 3, 2), "BatchNorm2d")])
-def test_matches_torch_over_several_steps(layer, shape, torch_name, float64):
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_matches_torch_over_several_steps(layer, shape, torch_name, backend, float64):
     torch = pytest.importorskip("torch")
+    with mn.kernels.use_backend(backend):
+        _compare_with_torch(torch, layer, shape, torch_name)
+
+
+def _compare_with_torch(torch, layer, shape, torch_name):
     ours = layer(4, momentum=0.3)
     ref = getattr(torch.nn, torch_name)(4, momentum=0.3).double()
     gamma, beta = RNG.uniform(0.5, 2, 4), RNG.standard_normal(4)

@@ -7,6 +7,13 @@ import minnet.functional as F
 from minnet.nn import Conv1D, Conv2D
 
 
+@pytest.fixture(autouse=True)
+def _restore_backend():
+    previous = mn.kernels.get_backend()
+    yield
+    mn.kernels.set_backend(previous)
+
+
 def naive_conv2d(x, w, b, stride, padding):
     """y[n, f, i, j] = b[f] + sum_{c,u,v} w[f, c, u, v] * xpad[n, c, i*sh + u, j*sw + v], by loops."""
     (sh, sw), (ph, pw) = stride, padding
@@ -63,8 +70,10 @@ def test_conv2d_functional_gradcheck_without_bias():
 
 
 @pytest.mark.parametrize("shape, f, kernel, stride, padding", CONFIGS_2D)
-def test_conv2d_matches_torch(shape, f, kernel, stride, padding, float64):
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_conv2d_matches_torch(shape, f, kernel, stride, padding, backend, float64):
     torch = pytest.importorskip("torch")
+    mn.kernels.set_backend(backend)
     rng = np.random.default_rng(3)
     x, w, b = rng.standard_normal(shape), rng.standard_normal((f, shape[1]) + kernel), rng.standard_normal(f)
     xt, wt, bt = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
@@ -160,8 +169,10 @@ def test_conv1d_forward_and_gradcheck(shape, f, k, stride, padding, float64):
 
 
 @pytest.mark.parametrize("shape, f, k, stride, padding", CONFIGS_1D)
-def test_conv1d_matches_torch(shape, f, k, stride, padding, float64):
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_conv1d_matches_torch(shape, f, k, stride, padding, backend, float64):
     torch = pytest.importorskip("torch")
+    mn.kernels.set_backend(backend)
     rng = np.random.default_rng(5)
     x, w, b = rng.standard_normal(shape), rng.standard_normal((f, shape[1], k)), rng.standard_normal(f)
     xt, wt, bt = (torch.tensor(a, requires_grad=True) for a in (x, w, b))

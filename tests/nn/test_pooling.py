@@ -56,9 +56,15 @@ def test_max_pool_routes_the_gradient_to_the_max():
 
 
 @pytest.mark.parametrize("shape, kernel, stride", CONFIGS)
-def test_matches_torch(shape, kernel, stride, float64):
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+def test_matches_torch(shape, kernel, stride, backend, float64):
     torch = pytest.importorskip("torch")
     tf = torch.nn.functional
+    with mn.kernels.use_backend(backend):
+        _compare_with_torch(torch, tf, shape, kernel, stride)
+
+
+def _compare_with_torch(torch, tf, shape, kernel, stride):
     x = distinct(shape, 2)
     for ours, theirs in [(F.max_pool2d, tf.max_pool2d), (F.avg_pool2d, tf.avg_pool2d)]:
         xt = torch.tensor(x, requires_grad=True)
