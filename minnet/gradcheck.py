@@ -197,15 +197,15 @@ def gradcheck_module(module, x: Any, eps: float = 1e-6, atol: float = 1e-5, rtol
                      loss_fn: Callable[[Tensor], Tensor] | None = None) -> GradcheckReport:
     """Check the gradients of ``module(x)`` with respect to ``x`` and every parameter, in float64.
 
-    Parameters are converted to float64 for the check and restored (values, dtype and ``.grad``)
-    afterwards. ``loss_fn`` optionally maps the output to what is differentiated.
+    Parameters and floating-point buffers (running statistics) are converted to float64 for the
+    check and restored (values, dtype and ``.grad``) afterwards. ``loss_fn`` optionally maps the output to what is differentiated.
     """
     params = list(module.named_parameters())
     originals = [(p, p.data, p.grad) for _, p in params]
+    buffers = [(m, name, m.__dict__[name]) for m in module.modules() for name in m._buffers]
     x64 = Tensor(np.array(x.data if isinstance(x, Tensor) else x, dtype=np.float64), requires_grad=True)
     try:
-        for _, p in params:
-            p.data = p.data.astype(np.float64)
+        module.to_dtype(np.float64)     # parameters and float buffers (e.g. running statistics)
         evaluate = (lambda: loss_fn(module(x64))) if loss_fn else (lambda: module(x64))
         with _float64_default():
             return _check(evaluate, [x64] + [p for _, p in params], ["input"] + [n for n, _ in params],
@@ -213,3 +213,5 @@ def gradcheck_module(module, x: Any, eps: float = 1e-6, atol: float = 1e-5, rtol
     finally:
         for p, data, grad in originals:
             p.data, p.grad = data, grad
+        for m, name, value in buffers:
+            object.__setattr__(m, name, value)

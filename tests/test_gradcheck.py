@@ -64,3 +64,23 @@ def test_does_not_disturb_existing_gradients():
     x.grad = np.array([7.0, 7.0])
     mn.gradcheck(lambda a: (a * a).sum(), [x])
     np.testing.assert_array_equal(x.grad, [7.0, 7.0])
+
+
+def test_gradcheck_module_checks_parameters_and_restores_buffers_in_their_dtype():
+    bn = mn.nn.BatchNorm1D(3)
+    bn.eval()
+    bn.running_mean[:] = np.array([0.1, -0.2, 0.3], dtype=np.float32)
+    before = bn.running_mean.copy()
+    x = np.random.default_rng(0).standard_normal((4, 3))
+    report = mn.gradcheck_module(bn, x)
+    assert report.ok, str(report)
+    assert [r.name for r in report.inputs] == ["input", "weight", "bias"]
+    assert bn.running_mean.dtype == np.float32 and bn.weight.dtype == np.float32
+    np.testing.assert_array_equal(bn.running_mean, before)
+
+
+def test_numpy_functions_see_a_tensor_as_its_array():
+    t = mn.Tensor([[1.0, 2.0]])
+    assert np.shape(t) == (1, 2)
+    np.testing.assert_array_equal(np.asarray(t), [[1.0, 2.0]])
+    assert np.asarray(t, dtype=np.float64).dtype == np.float64

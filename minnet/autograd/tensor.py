@@ -165,6 +165,12 @@ class Tensor:
         """The underlying NumPy array (shared, not copied)."""
         return self.data
 
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        """Let NumPy functions (``np.asarray(t)``, ``np.shape(t)``) see the data; no gradient flows."""
+        if dtype is not None and np.dtype(dtype) != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
     def item(self) -> float:
         """The value of a one-element tensor as a Python number."""
         if self.data.size != 1:
