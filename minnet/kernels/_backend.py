@@ -76,8 +76,6 @@ def _load_numba(name: str) -> Callable | None:
         return None
     if _compile_error is None:
         try:
-            from . import _threads
-            _threads.configure()                   # before Numba starts any thread pool
             _compile_error = importlib.import_module("numba.core.errors").NumbaError
         except Exception as exc:                   # ImportError, or a broken Numba/llvmlite install
             _numba_broken = f"{type(exc).__name__}: {exc}"

@@ -25,8 +25,12 @@ def float_dtype(*arrays) -> np.dtype:
 
 
 def as_float(dt: np.dtype, *arrays):
-    """Each array as an ndarray of dtype dt (no copy when it already is one); None stays None."""
-    return tuple(None if a is None else np.asarray(a, dtype=dt) for a in arrays)
+    """Each array as a C-contiguous, writeable ndarray of dtype dt (no copy when it already is one).
+
+    None stays None. One memory layout means one compiled version of each Numba kernel per dtype
+    (Numba compiles separately for strided or read-only arrays); the kernels never write to inputs.
+    """
+    return tuple(None if a is None else np.require(a, dtype=dt, requirements=("C", "W")) for a in arrays)
 
 
 def ints(value, n: int, what: str, minimum: int) -> tuple[int, ...]:

@@ -29,7 +29,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
+
+from ._threads import run_jobs
 
 _BLOCK = 2048          # output positions handled together: a job's rows stay in the L2 cache
 _MIN_JOBS = 8          # cut the batch into at least this many jobs when it has enough images ...
@@ -169,13 +171,12 @@ def _weight_grad(gyrows, front, xrows, tsrc, toff, L, gw, gb):
         gb[f] = s
 
 
-@njit(parallel=True, cache=True)
-def _conv_forward_jobs(x, wm, tsrc, toff, ptr, bias, pt, pl, sh, sw, Hq, Wq, reach, group, y):
-    """y = conv(x) + bias, one job per group of images (see the module docstring)."""
+@njit(cache=True, nogil=True)
+def _forward_jobs(job0, job1, x, wm, tsrc, toff, ptr, bias, pt, pl, sh, sw, Hq, Wq, reach, group, y):
+    """Jobs job0..job1−1 of y = conv(x) + bias; a job is a group of whole images (module docstring)."""
     N, C = x.shape[0], x.shape[1]
     F = wm.shape[0]
-    njobs = (N + group - 1) // group
-    for job in prange(njobs):
+    for job in range(job0, job1):
         n0 = job * group
         nimg = min(group, N - n0)
         L = nimg * Hq * Wq
@@ -186,16 +187,16 @@ def _conv_forward_jobs(x, wm, tsrc, toff, ptr, bias, pt, pl, sh, sw, Hq, Wq, rea
         _scatter_rows(out, n0, nimg, 0, 0, 1, 1, Hq, Wq, y)
 
 
-@njit(parallel=True, cache=True)
-def _conv_backward_jobs(gy, x, tsrc, toff, bsrc, boff, bptr, wmb, pt, pl, sh, sw, Hq, Wq, reach, group,
-                        gx, gwp, gbp):
-    """gx, and per-job partial weight and bias gradients gwp[job], gbp[job] (summed by the caller)."""
+@njit(cache=True, nogil=True)
+def _backward_jobs(job0, job1, gy, x, tsrc, toff, bsrc, boff, bptr, wmb, pt, pl, sh, sw, Hq, Wq, reach, group,
+                   gx, gwp, gbp):
+    """Jobs job0..job1−1 of the backward pass: their images of gx, and their partial weight and bias
+    gradients gwp[job], gbp[job] (the caller sums those in job order)."""
     N, C = x.shape[0], x.shape[1]
     F = gy.shape[1]
     P = sh * sw
-    njobs = (N + group - 1) // group
     nobias = np.zeros(C * P, x.dtype)
-    for job in prange(njobs):
+    for job in range(job0, job1):
         n0 = job * group
         nimg = min(group, N - n0)
         L = nimg * Hq * Wq
@@ -258,8 +259,10 @@ def conv2d_forward_numba(x, w, b, stride, padding):
     k = _plan(C, F, KH, KW, H, W, sh, sw, ph, pw)
     bias = np.zeros(F, x.dtype) if b is None else np.ascontiguousarray(b, dtype=x.dtype)
     y = np.empty((N, F, k["OH"], k["OW"]), x.dtype)
-    _conv_forward_jobs(x, w.reshape(F, -1), k["tsrc"], k["toff"], k["fptr"], bias, ph, pw, sh, sw,
-                       k["Hq"], k["Wq"], k["reach"], _group(N, k["Hq"], k["Wq"]), y)
+    group = _group(N, k["Hq"], k["Wq"])
+    work = N * k["Hq"] * k["Wq"] * w.size                   # multiply-adds, roughly
+    run_jobs(_forward_jobs, -(-N // group), work, x, w.reshape(F, -1), k["tsrc"], k["toff"], k["fptr"], bias,
+             ph, pw, sh, sw, k["Hq"], k["Wq"], k["reach"], group, y)
     return y
 
 
@@ -276,8 +279,9 @@ def conv2d_backward_numba(gy, x, w, stride, padding):
     gx = np.empty_like(x)
     gwp = np.empty((njobs, F, C * KH * KW), x.dtype)
     gbp = np.empty((njobs, F), x.dtype)
-    _conv_backward_jobs(gy, x, k["tsrc"], k["toff"], k["bsrc"], k["boff"], k["bptr"], wmb, ph, pw, sh, sw,
-                        k["Hq"], k["Wq"], k["reach"], group, gx, gwp, gbp)
+    work = 2 * N * k["Hq"] * k["Wq"] * w.size
+    run_jobs(_backward_jobs, njobs, work, gy, x, k["tsrc"], k["toff"], k["bsrc"], k["boff"], k["bptr"], wmb,
+             ph, pw, sh, sw, k["Hq"], k["Wq"], k["reach"], group, gx, gwp, gbp)
     return gx, gwp.sum(axis=0).reshape(w.shape), gbp.sum(axis=0)
 
 

@@ -12,24 +12,62 @@ from numba import njit
 
 
 @njit(cache=True)
-def _max_pool(x, kh, kw, sh, sw, y, argmax):
+def _max_pool(x, offsets, sh, sw, y, argmax):
+    """Max and flat argmax of each window; ``offsets`` lists the window's taps as flat shifts u·W + v.
+
+    The running maximum and its index are updated without branches (a comparison multiplied into
+    the index, and max()), because on real data "is this tap larger?" is a coin toss the processor
+    cannot predict. Strictly greater keeps the first of equal values. max() skips NaN, so a window
+    holding NaN is redone by a plain scan that returns its first NaN, as np.argmax does.
+    """
     N, C, H, W = x.shape
     OH, OW = y.shape[2], y.shape[3]
-    for n in range(N):
-        for c in range(C):
-            for i in range(OH):
-                for j in range(OW):
-                    h0, w0 = i * sh, j * sw
-                    best, at = x[n, c, h0, w0], h0 * W + w0
-                    for u in range(kh):
-                        for v in range(kw):
-                            val = x[n, c, h0 + u, w0 + v]
-                            # strictly greater: on a tie the first in row-major order stays;
-                            # a NaN wins (as in np.argmax) and then nothing beats it
-                            if val > best or (val != val and best == best):
-                                best, at = val, (h0 + u) * W + w0 + v
-                    y[n, c, i, j] = best
-                    argmax[n, c, i, j] = at
+    T = offsets.shape[0]
+    xs, ys, args = x.reshape(N * C, H * W), y.reshape(N * C, OH * OW), argmax.reshape(N * C, OH * OW)
+    for p in range(N * C):
+        plane = xs[p]
+        for i in range(OH):
+            for j in range(OW):
+                k0 = i * sh * W + j * sw
+                best, at, nan = plane[k0], k0, False
+                for t in range(1, T):
+                    k = k0 + offsets[t]
+                    val = plane[k]
+                    at += (k - at) * (val > best)
+                    best = max(best, val)
+                    nan |= val != val
+                if nan or best != best:
+                    for t in range(T):
+                        if plane[k0 + offsets[t]] != plane[k0 + offsets[t]]:
+                            best, at = plane[k0 + offsets[t]], k0 + offsets[t]
+                            break
+                ys[p, i * OW + j] = best
+                args[p, i * OW + j] = at
+
+
+@njit(cache=True)
+def _max_pool_2x2(x, sh, sw, y, argmax):
+    """:func:`_max_pool` for the common 2×2 window, its four taps written out (about 3× faster)."""
+    N, C, H, W = x.shape
+    OH, OW = y.shape[2], y.shape[3]
+    xs, ys, args = x.reshape(N * C, H * W), y.reshape(N * C, OH * OW), argmax.reshape(N * C, OH * OW)
+    for p in range(N * C):
+        plane = xs[p]
+        for i in range(OH):
+            for j in range(OW):
+                k = i * sh * W + j * sw
+                a, b, c, d = plane[k], plane[k + 1], plane[k + W], plane[k + W + 1]
+                best, at = a, k
+                at += (k + 1 - at) * (b > best)
+                best = max(best, b)
+                at += (k + W - at) * (c > best)
+                best = max(best, c)
+                at += (k + W + 1 - at) * (d > best)
+                best = max(best, d)
+                if not (a == a and b == b and c == c and d == d):          # a NaN: the first one wins
+                    best, at = (a, k) if a != a else (b, k + 1) if b != b else (c, k + W) if c != c else (d, k + W + 1)
+                ys[p, i * OW + j] = best
+                args[p, i * OW + j] = at
 
 
 @njit(cache=True)
@@ -47,19 +85,20 @@ def _max_pool_backward(gy, argmax, gx):
 
 
 @njit(cache=True)
-def _avg_pool(x, kh, kw, sh, sw, y):
-    N, C = x.shape[0], x.shape[1]
+def _avg_pool(x, offsets, sh, sw, y):
+    N, C, H, W = x.shape
     OH, OW = y.shape[2], y.shape[3]
-    count = kh * kw
-    for n in range(N):
-        for c in range(C):
-            for i in range(OH):
-                for j in range(OW):
-                    s = x.dtype.type(0)
-                    for u in range(kh):
-                        for v in range(kw):
-                            s += x[n, c, i * sh + u, j * sw + v]
-                    y[n, c, i, j] = s / count
+    T = offsets.shape[0]
+    xs, ys = x.reshape(N * C, H * W), y.reshape(N * C, OH * OW)
+    for p in range(N * C):
+        plane = xs[p]
+        for i in range(OH):
+            for j in range(OW):
+                k0 = i * sh * W + j * sw
+                s = plane[k0]
+                for t in range(1, T):
+                    s += plane[k0 + offsets[t]]
+                ys[p, i * OW + j] = s / T
 
 
 @njit(cache=True)
@@ -81,13 +120,21 @@ def _out_shape(x_shape, kernel, stride):
     return N, C, (H - kernel[0]) // stride[0] + 1, (W - kernel[1]) // stride[1] + 1
 
 
+def _offsets(kernel, W):
+    """The flat shifts u·W + v of a window's taps, in row-major order."""
+    return (np.arange(kernel[0])[:, None] * W + np.arange(kernel[1])[None, :]).ravel().astype(np.int64)
+
+
 def max_pool2d_forward_numba(x, kernel, stride):
     """Numba twin of :func:`minnet.kernels.pool.max_pool2d_forward_numpy`: returns (y, argmax)."""
     x = np.ascontiguousarray(x)
     shape = _out_shape(x.shape, kernel, stride)
     y = np.empty(shape, x.dtype)
     argmax = np.empty(shape, np.int64)
-    _max_pool(x, kernel[0], kernel[1], stride[0], stride[1], y, argmax)
+    if tuple(kernel) == (2, 2):
+        _max_pool_2x2(x, stride[0], stride[1], y, argmax)
+    else:
+        _max_pool(x, _offsets(kernel, x.shape[3]), stride[0], stride[1], y, argmax)
     return y, argmax
 
 
@@ -103,7 +150,7 @@ def avg_pool2d_forward_numba(x, kernel, stride):
     """Numba twin of :func:`minnet.kernels.pool.avg_pool2d_forward_numpy`."""
     x = np.ascontiguousarray(x)
     y = np.empty(_out_shape(x.shape, kernel, stride), x.dtype)
-    _avg_pool(x, kernel[0], kernel[1], stride[0], stride[1], y)
+    _avg_pool(x, _offsets(kernel, x.shape[3]), stride[0], stride[1], y)
     return y
 
 

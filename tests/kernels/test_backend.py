@@ -1,0 +1,108 @@
+"""The backend switch: choosing, restoring, falling back when Numba is missing or fails to compile,
+and the promises about imports and caching."""
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import minnet.kernels as K
+from minnet.kernels import _backend
+
+
+def test_numba_is_the_default_and_the_switch_works(fresh_backend):
+    assert K.get_backend() == "numba"
+    K.set_backend("numpy")
+    assert K.get_backend() == "numpy"
+    K.set_backend("numba")
+    assert K.get_backend() == "numba"
+
+
+def test_an_unknown_backend_lists_the_choices():
+    with pytest.raises(ValueError, match="'numba', 'numpy'"):
+        K.set_backend("cuda")
+    with pytest.raises(ValueError, match="unknown kernel backend"):
+        with K.use_backend("torch"):
+            pass
+
+
+def test_use_backend_restores_even_after_an_exception(fresh_backend):
+    with K.use_backend("numpy"):
+        assert K.get_backend() == "numpy"
+        with K.use_backend("numba"):
+            assert K.get_backend() == "numba"
+        assert K.get_backend() == "numpy"
+    assert K.get_backend() == "numba"
+    with pytest.raises(KeyError):
+        with K.use_backend("numpy"):
+            raise KeyError("boom")
+    assert K.get_backend() == "numba"
+
+
+def test_the_numpy_backend_never_touches_numba(fresh_backend, monkeypatch):
+    monkeypatch.setattr(_backend, "_load_numba", lambda name: pytest.fail("Numba was loaded"))
+    with K.use_backend("numpy"):
+        K.relu_backward_mask(np.ones(3), np.ones(3))
+
+
+def test_without_numba_one_warning_then_numpy(fresh_backend, monkeypatch):
+    monkeypatch.setitem(sys.modules, "numba.core.errors", None)      # makes `import numba.core.errors` fail
+    x = np.arange(6.0).reshape(2, 3)
+    with pytest.warns(RuntimeWarning, match="Numba is not usable .*ModuleNotFoundError"):
+        y = K.relu_backward_mask(x, x - 2)
+    np.testing.assert_array_equal(y, [[0, 0, 0], [3, 4, 5]])
+    assert K.get_backend() == "numpy"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                                # a second warning would fail here
+        K.relu_backward_mask(x, x)
+        K.max_pool2d_forward(np.ones((1, 1, 2, 2)), 2, 2)
+
+
+def test_a_kernel_that_fails_to_compile_falls_back_alone(fresh_backend, monkeypatch):
+    numba = pytest.importorskip("numba")
+    x = np.arange(6.0).reshape(2, 3)
+    K.relu_backward_mask(x, x)                                        # Numba loaded and working
+    broken = numba.njit(lambda gy, y: gy.no_such_attribute)           # a typing error on first call
+    monkeypatch.setitem(_backend._numba_impl, "relu_backward_mask", broken)
+    with pytest.warns(RuntimeWarning, match="relu_backward_mask failed to compile .*TypingError"):
+        y = K.relu_backward_mask(x, x - 2)
+    np.testing.assert_array_equal(y, [[0, 0, 0], [3, 4, 5]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        K.relu_backward_mask(x, x)                                    # no second warning
+    assert K.get_backend() == "numba" and "relu_backward_mask" in _backend._failed
+    assert "dense_relu_forward" not in _backend._failed
+
+
+def test_errors_in_the_inputs_are_not_mistaken_for_compile_failures(fresh_backend):
+    with pytest.raises(IndexError, match="argmax"):
+        K.max_pool2d_backward(np.ones((1, 1, 1, 1)), np.full((1, 1, 1, 1), 7), (1, 1, 2, 2), 2, 2)
+    assert not _backend._failed
+
+
+def test_every_kernel_has_both_implementations():
+    import importlib
+    for name, topic in _backend.TOPICS.items():
+        assert callable(getattr(importlib.import_module(f"minnet.kernels.{topic}"), f"{name}_numpy"))
+        assert callable(getattr(importlib.import_module(f"minnet.kernels.{topic}_numba"), f"{name}_numba"))
+        assert callable(getattr(K, name)) and name in K.__all__
+
+
+def test_every_jitted_function_caches_to_disk():
+    numba = pytest.importorskip("numba")
+    from numba.core.caching import NullCache
+    import importlib
+    jitted = []
+    for topic in set(_backend.TOPICS.values()):
+        module = importlib.import_module(f"minnet.kernels.{topic}_numba")
+        jitted += [f for f in vars(module).values() if isinstance(f, numba.core.registry.CPUDispatcher)]
+    assert len(jitted) >= 10
+    for f in jitted:
+        assert not isinstance(f._cache, NullCache), f"{f.__name__} is jitted without cache=True"
+
+
+def test_importing_the_kernels_neither_imports_numba_nor_compiles():
+    code = "import sys, minnet.kernels as k; k.get_backend(); print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -1,0 +1,209 @@
+"""Convolution kernels: the references against naive loops and PyTorch, the Numba twins against the
+references on random shapes, strides and paddings, in float32 and float64."""
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import minnet.kernels as K
+from minnet.kernels import conv, conv_numba
+
+from . import _naive
+from ._helpers import assert_same
+
+# (x shape, w shape, stride, padding): LeNet sizes, odd sizes, stride > kernel, 1×1 kernels, ...
+CASES_2D = [
+    ((3, 1, 28, 28), (8, 1, 3, 3), (1, 1), (1, 1)),
+    ((4, 8, 14, 14), (16, 8, 3, 3), (1, 1), (1, 1)),
+    ((5, 3, 11, 9), (4, 3, 3, 2), (2, 3), (1, 2)),
+    ((3, 2, 7, 8), (3, 2, 5, 4), (3, 2), (2, 0)),
+    ((2, 3, 6, 6), (2, 3, 1, 1), (1, 1), (0, 0)),
+    ((4, 2, 9, 9), (3, 2, 2, 2), (3, 3), (0, 1)),
+    ((1, 1, 5, 5), (1, 1, 5, 5), (1, 1), (0, 0)),
+    ((2, 5, 4, 13), (7, 5, 4, 3), (2, 1), (3, 1)),
+]
+CASES_1D = [((64, 1, 40), (25, 1, 5), 2, 0), ((64, 25, 18), (25, 25, 3), 2, 0), ((5, 3, 17), (4, 3, 3), 1, 1),
+            ((3, 2, 9), (2, 2, 4), 3, 2), ((2, 4, 6), (3, 4, 1), 1, 0)]
+
+
+def _arrays(rng, xs, ws, dtype):
+    x, w = rng.standard_normal(xs).astype(dtype), rng.standard_normal(ws).astype(dtype)
+    return x, w, rng.standard_normal(ws[0]).astype(dtype)
+
+
+# --- the references are right ------------------------------------------------------------------
+
+@pytest.mark.parametrize("xs, ws, stride, padding", [((2, 2, 6, 5), (3, 2, 3, 2), (1, 1), (1, 0)),
+                                                     ((2, 3, 7, 7), (2, 3, 3, 3), (2, 2), (1, 1)),
+                                                     ((1, 2, 5, 8), (2, 2, 2, 3), (3, 2), (0, 2))])
+def test_reference_matches_naive_loops(rng, xs, ws, stride, padding):
+    x, w, b = _arrays(rng, xs, ws, np.float64)
+    y = conv.conv2d_forward_numpy(x, w, b, stride, padding)
+    np.testing.assert_allclose(y, _naive.conv2d(x, w, b, stride, padding), rtol=1e-12, atol=1e-12)
+    gy = rng.standard_normal(y.shape)
+    for got, want in zip(conv.conv2d_backward_numpy(gy, x, w, stride, padding),
+                         _naive.conv2d_backward(gy, x, w, stride, padding)):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_reference_worked_example():
+    # a 3×3 image of ones and a 2×2 kernel of ones: every output sums 4 ones; with padding 1 the
+    # corners see one pixel, the edges two
+    y = conv.conv2d_forward_numpy(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)), None, (1, 1), (1, 1))
+    np.testing.assert_array_equal(y[0, 0], [[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]])
+
+
+@pytest.mark.parametrize("case", CASES_2D[:6])
+def test_reference_conv2d_matches_torch(rng, case):
+    torch = pytest.importorskip("torch")
+    xs, ws, stride, padding = case
+    x, w, b = _arrays(rng, xs, ws, np.float64)
+    xt, wt, bt = (torch.from_numpy(a).requires_grad_() for a in (x, w, b))
+    yt = torch.nn.functional.conv2d(xt, wt, bt, stride=stride, padding=padding)
+    gy = rng.standard_normal(tuple(yt.shape))
+    yt.backward(torch.from_numpy(gy))
+    np.testing.assert_allclose(conv.conv2d_forward_numpy(x, w, b, stride, padding), yt.detach().numpy(), rtol=1e-10)
+    for got, want in zip(conv.conv2d_backward_numpy(gy, x, w, stride, padding), (xt.grad, wt.grad, bt.grad)):
+        np.testing.assert_allclose(got, want.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("case", CASES_1D)
+def test_reference_conv1d_matches_torch(rng, case):
+    torch = pytest.importorskip("torch")
+    xs, ws, stride, padding = case
+    x, w, b = _arrays(rng, xs, ws, np.float64)
+    xt, wt, bt = (torch.from_numpy(a).requires_grad_() for a in (x, w, b))
+    yt = torch.nn.functional.conv1d(xt, wt, bt, stride=stride, padding=padding)
+    gy = rng.standard_normal(tuple(yt.shape))
+    yt.backward(torch.from_numpy(gy))
+    np.testing.assert_allclose(conv.conv1d_forward_numpy(x, w, b, stride, padding), yt.detach().numpy(), rtol=1e-10)
+    for got, want in zip(conv.conv1d_backward_numpy(gy, x, w, stride, padding), (xt.grad, wt.grad, bt.grad)):
+        np.testing.assert_allclose(got, want.numpy(), rtol=1e-10, atol=1e-12)
+
+
+# --- the Numba twins agree with the references -------------------------------------------------
+
+def _check_conv2d_twin(rng, xs, ws, stride, padding, dtype, bias=True):
+    x, w, b = _arrays(rng, xs, ws, dtype)
+    b = b if bias else None
+    y = conv_numba.conv2d_forward_numba(x, w, b, stride, padding)
+    want = conv.conv2d_forward_numpy(x, w, b, stride, padding)
+    scale = np.abs(want).max()
+    assert_same(y, want, dtype, scale)
+    gy = rng.standard_normal(y.shape).astype(dtype)
+    for got, ref in zip(conv_numba.conv2d_backward_numba(gy, x, w, stride, padding),
+                        conv.conv2d_backward_numpy(gy, x, w, stride, padding)):
+        assert_same(got, ref, dtype, np.abs(ref).max())
+
+
+@pytest.mark.parametrize("case", CASES_2D)
+def test_numba_conv2d_matches_reference(rng, case, dtype):
+    _check_conv2d_twin(rng, *case, dtype)
+
+
+@pytest.mark.parametrize("case", CASES_1D)
+def test_numba_conv1d_matches_reference(rng, case, dtype):
+    xs, ws, stride, padding = case
+    x, w, b = _arrays(rng, xs, ws, dtype)
+    y = conv_numba.conv1d_forward_numba(x, w, b, stride, padding)
+    want = conv.conv1d_forward_numpy(x, w, b, stride, padding)
+    assert_same(y, want, dtype, np.abs(want).max())
+    gy = rng.standard_normal(y.shape).astype(dtype)
+    for got, ref in zip(conv_numba.conv1d_backward_numba(gy, x, w, stride, padding),
+                        conv.conv1d_backward_numpy(gy, x, w, stride, padding)):
+        assert_same(got, ref, dtype, np.abs(ref).max())
+
+
+@st.composite
+def conv_shapes(draw):
+    kh, kw = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    sh, sw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    ph, pw = draw(st.integers(0, 2)), draw(st.integers(0, 2))
+    h = draw(st.integers(max(1, kh - 2 * ph), 12))
+    w = draw(st.integers(max(1, kw - 2 * pw), 12))
+    n, c, f = draw(st.integers(1, 9)), draw(st.integers(1, 4)), draw(st.integers(1, 5))
+    return (n, c, h, w), (f, c, kh, kw), (sh, sw), (ph, pw)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(shapes=conv_shapes(), dtype=st.sampled_from([np.float32, np.float64]), bias=st.booleans())
+def test_numba_conv2d_random_shapes(rng, shapes, dtype, bias):
+    _check_conv2d_twin(rng, *shapes, dtype, bias)
+
+
+def test_numba_conv_accepts_non_contiguous_inputs_and_leaves_them_alone(rng, dtype):
+    x = rng.standard_normal((6, 3, 10, 12)).astype(dtype).transpose(0, 1, 3, 2)[::2]     # (3, 3, 12, 10), strided
+    w = rng.standard_normal((3, 4, 3, 3)).astype(dtype).transpose(1, 0, 3, 2)            # (4, 3, 3, 3)
+    b = rng.standard_normal(8).astype(dtype)[::2]
+    saved = [a.copy() for a in (x, w, b)]
+    y = conv_numba.conv2d_forward_numba(x, w, b, (2, 1), (1, 1))
+    assert_same(y, conv.conv2d_forward_numpy(x, w, b, (2, 1), (1, 1)), dtype, 10)
+    gy = rng.standard_normal(y.shape).astype(dtype).copy(order="F")
+    for got, ref in zip(conv_numba.conv2d_backward_numba(gy, x, w, (2, 1), (1, 1)),
+                        conv.conv2d_backward_numpy(gy, x, w, (2, 1), (1, 1))):
+        assert_same(got, ref, dtype, np.abs(ref).max())
+    for a, before in zip((x, w, b), saved):
+        np.testing.assert_array_equal(a, before)
+
+
+def test_numba_conv_is_bit_for_bit_repeatable(rng):
+    x, w, b = _arrays(rng, (64, 8, 14, 14), (16, 8, 3, 3), np.float32)
+    gy = rng.standard_normal((64, 16, 14, 14)).astype(np.float32)
+    first = [conv_numba.conv2d_forward_numba(x, w, b, (1, 1), (1, 1)),
+             *conv_numba.conv2d_backward_numba(gy, x, w, (1, 1), (1, 1))]
+    for _ in range(3):
+        again = [conv_numba.conv2d_forward_numba(x, w, b, (1, 1), (1, 1)),
+                 *conv_numba.conv2d_backward_numba(gy, x, w, (1, 1), (1, 1))]
+        for a, b_ in zip(first, again):
+            np.testing.assert_array_equal(a, b_)
+
+
+def test_numba_conv_does_not_depend_on_the_thread_count(rng):
+    numba = pytest.importorskip("numba")
+    x, w, b = _arrays(rng, (32, 4, 12, 12), (6, 4, 3, 3), np.float32)
+    gy = rng.standard_normal((32, 6, 12, 12)).astype(np.float32)
+    run = lambda: [conv_numba.conv2d_forward_numba(x, w, b, (1, 1), (1, 1)),    # noqa: E731
+                   *conv_numba.conv2d_backward_numba(gy, x, w, (1, 1), (1, 1))]
+    many = run()
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        one = run()
+    finally:
+        numba.set_num_threads(threads)
+    for a, b_ in zip(many, one):
+        np.testing.assert_array_equal(a, b_)
+
+
+# --- the public functions ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_public_conv_keeps_the_dtype_and_accepts_int_stride(rng, backend, dtype):
+    x, w, b = _arrays(rng, (2, 3, 8, 8), (4, 3, 3, 3), dtype)
+    with K.use_backend(backend):
+        y = K.conv2d_forward(x, w, b, 2, 1)
+        grads = K.conv2d_backward(np.ones_like(y), x, w, (2, 2), (1, 1))
+        y1 = K.conv1d_forward(x[:, :, 0], w[:, :, 0], None, 1, 0)
+    assert y.shape == (2, 4, 4, 4) and y1.shape == (2, 4, 6)
+    assert {a.dtype for a in (y, *grads, y1)} == {np.dtype(dtype)}
+
+
+def test_public_conv_promotes_mixed_dtypes_to_float64(rng):
+    x, w, b = _arrays(rng, (2, 3, 5, 5), (4, 3, 3, 3), np.float32)
+    assert K.conv2d_forward(x, w.astype(np.float64), b, 1, 0).dtype == np.float64
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda x, w: K.conv2d_forward(x, w[:, :2], None, 1, 0), "3 channels"),
+    (lambda x, w: K.conv2d_forward(x[0], w, None, 1, 0), "4 axes"),
+    (lambda x, w: K.conv2d_forward(x, w, np.zeros(3), 1, 0), "bias"),
+    (lambda x, w: K.conv2d_forward(x[:, :, :2], w, None, 1, 0), "larger than the padded input"),
+    (lambda x, w: K.conv2d_forward(x, w, None, 0, 0), "stride"),
+    (lambda x, w: K.conv2d_forward(x, w, None, 1, -1), "padding"),
+    (lambda x, w: K.conv2d_backward(np.zeros((2, 4, 3, 3)), x, w, 1, 0), "gy"),
+    (lambda x, w: K.conv1d_forward(x[:, :, 0], w[:, :, 0], None, 1, -1), "padding"),
+])
+def test_public_conv_errors_name_the_problem(rng, call, message):
+    x, w, _ = _arrays(rng, (2, 3, 6, 6), (4, 3, 3, 3), np.float32)
+    with pytest.raises(ValueError, match=message):
+        call(x, w)
