@@ -10,6 +10,9 @@ import operator
 import numpy as np
 
 
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 def float_dtype(*arrays) -> np.dtype:
     """The dtype a kernel computes in: float32 if the inputs are float32, else float64.
 
@@ -30,11 +33,15 @@ def as_float(dt: np.dtype, *arrays):
     None stays None. One memory layout means one compiled version of each Numba kernel per dtype
     (Numba compiles separately for strided or read-only arrays); the kernels never write to inputs.
     """
-    return tuple(None if a is None else np.require(a, dtype=dt, requirements=("C", "W")) for a in arrays)
+    return tuple(a if a is None or (type(a) is np.ndarray and a.dtype == dt and a.flags.c_contiguous
+                                    and a.flags.writeable)
+                 else np.require(a, dtype=dt, requirements=("C", "W")) for a in arrays)
 
 
 def ints(value, n: int, what: str, minimum: int) -> tuple[int, ...]:
     """value as a tuple of n integers >= minimum (one integer is repeated n times)."""
+    if type(value) is int and value >= minimum:                 # the common case, quickly
+        return (value,) * n
     items = (value,) * n if isinstance(value, (int, np.integer)) else tuple(value)
     try:
         items = tuple(operator.index(v) for v in items)

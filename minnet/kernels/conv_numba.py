@@ -34,8 +34,6 @@ from numba import njit
 from ._threads import run_jobs
 
 _BLOCK = 2048          # output positions handled together: a job's rows stay in the L2 cache
-_MIN_JOBS = 8          # cut the batch into at least this many jobs when it has enough images ...
-_MIN_LENGTH = 128      # ... of at least this many output positions each
 
 
 @njit(cache=True)
@@ -234,19 +232,16 @@ def _plan(C, F, KH, KW, H, W, sh, sw, ph, pw):
         bptr.append(bptr[-1] + F * taps.size)
     bf, bt = np.concatenate(bf), np.concatenate(bt)
     boff = reach - shift[bt]
+    wmb_index = (bf[None, :] * C + np.arange(C)[:, None]) * T1 + bt[None, :]     # wmb[c, e] = w[bf[e], c, bt[e]]
     as64 = lambda a: np.ascontiguousarray(a, dtype=np.int64)
     return dict(OH=OH, OW=OW, Hq=Hq, Wq=Wq, reach=reach, tsrc=as64(tsrc), toff=as64(toff),
                 fptr=as64([0, C * T1]), bsrc=as64(bf), boff=as64(boff), bptr=as64(bptr),
-                bf=bf, bt=bt)
+                wmb_index=as64(wmb_index))
 
 
 def _group(N, Hq, Wq):
-    """Images per job, from the shapes alone: jobs of at most about _BLOCK output positions, and at
-    least _MIN_JOBS of them (for the threads to share) as long as each keeps _MIN_LENGTH positions
-    (below that, loop overheads eat the gain)."""
-    total = N * Hq * Wq
-    njobs = max(-(-total // _BLOCK), min(_MIN_JOBS, total // _MIN_LENGTH))
-    njobs = min(max(njobs, 1), N)
+    """Images per job: as many as fit in about _BLOCK output positions (at least one)."""
+    njobs = min(N, -(-N * Hq * Wq // _BLOCK))
     return -(-N // njobs)
 
 
@@ -275,7 +270,7 @@ def conv2d_backward_numba(gy, x, w, stride, padding):
     k = _plan(C, F, KH, KW, H, W, sh, sw, ph, pw)
     group = _group(N, k["Hq"], k["Wq"])
     njobs = -(-N // group)
-    wmb = np.ascontiguousarray(w.reshape(F, C, KH * KW)[k["bf"], :, k["bt"]].T)   # (C, entries)
+    wmb = w.reshape(-1)[k["wmb_index"]]                 # the weights by input-gradient entry, (C, entries)
     gx = np.empty_like(x)
     gwp = np.empty((njobs, F, C * KH * KW), x.dtype)
     gbp = np.empty((njobs, F), x.dtype)

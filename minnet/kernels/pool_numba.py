@@ -102,17 +102,19 @@ def _avg_pool(x, offsets, sh, sw, y):
 
 
 @njit(cache=True)
-def _avg_pool_backward(gy, kh, kw, sh, sw, gx):
+def _avg_pool_backward(gy, offsets, sh, sw, gx):
     N, C, OH, OW = gy.shape
-    count = kh * kw
-    for n in range(N):
-        for c in range(C):
-            for i in range(OH):
-                for j in range(OW):
-                    share = gy[n, c, i, j] / count
-                    for u in range(kh):
-                        for v in range(kw):
-                            gx[n, c, i * sh + u, j * sw + v] += share
+    H, W = gx.shape[2], gx.shape[3]
+    T = offsets.shape[0]
+    gys, gxs = gy.reshape(N * C, OH * OW), gx.reshape(N * C, H * W)
+    for p in range(N * C):
+        plane = gxs[p]
+        for i in range(OH):
+            for j in range(OW):
+                k0 = i * sh * W + j * sw
+                share = gys[p, i * OW + j] / T
+                for t in range(T):
+                    plane[k0 + offsets[t]] += share
 
 
 def _out_shape(x_shape, kernel, stride):
@@ -157,5 +159,5 @@ def avg_pool2d_forward_numba(x, kernel, stride):
 def avg_pool2d_backward_numba(gy, x_shape, kernel, stride):
     """Numba twin of :func:`minnet.kernels.pool.avg_pool2d_backward_numpy`."""
     gx = np.zeros(tuple(x_shape), gy.dtype)
-    _avg_pool_backward(np.ascontiguousarray(gy), kernel[0], kernel[1], stride[0], stride[1], gx)
+    _avg_pool_backward(np.ascontiguousarray(gy), _offsets(kernel, x_shape[3]), stride[0], stride[1], gx)
     return gx
