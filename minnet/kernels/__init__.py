@@ -7,9 +7,9 @@ arrays and stores what it returns. Most of a training step's time is spent in he
 
 Every kernel has two implementations with one signature:
 
-* the **NumPy reference** (``conv.py``, ``pool.py``, ``dense.py``, ``batchnorm.py``,
-  ``cross_entropy.py``): short, vectorised NumPy with the formula in the docstring. Read these to
-  learn what a layer computes.
+* the **NumPy reference** (``conv.py``, ``pool.py``, ``dense.py``, ``activation.py``,
+  ``batchnorm.py``, ``cross_entropy.py``): short, vectorised NumPy with the formula in the
+  docstring. Read these to learn what a layer computes.
 * the **Numba twin** (``conv_numba.py``, ...): loops compiled to machine code by Numba, written for
   speed on a small CPU. It gives the same numbers (up to float rounding) and is tested against the
   reference on random shapes.
@@ -44,7 +44,7 @@ __all__ = ["BACKENDS", "set_backend", "get_backend", "use_backend",
            "max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_backward",
            "batch_norm_forward", "batch_norm_backward",
            "softmax_cross_entropy_forward", "softmax_cross_entropy_backward",
-           "dense_forward", "dense_backward", "dense_relu_forward", "relu_backward_mask"]
+           "dense_forward", "dense_backward", "dense_relu_forward", "relu_forward", "relu_backward_mask"]
 
 
 # --- convolution (formulas: conv.py) ------------------------------------------------------------
@@ -220,6 +220,14 @@ def dense_relu_forward(x, w, b) -> np.ndarray:
     x, w, b = _dense_args(x, w, b, "dense_relu_forward")
     y = run("dense_relu_forward", x.reshape(-1, w.shape[0]), w, b)
     return y.reshape(x.shape[:-1] + (w.shape[1],))
+
+
+# --- activations (formulas: activation.py) --------------------------------------------------------
+
+def relu_forward(x) -> np.ndarray:
+    """y = max(x, 0), elementwise (NaN stays NaN). Its backward is :func:`relu_backward_mask` with this y."""
+    (x,) = _as_float(x)
+    return run("relu_forward", x)
 
 
 def relu_backward_mask(gy, y) -> np.ndarray:

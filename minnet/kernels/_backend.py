@@ -25,7 +25,7 @@ TOPICS = {
     "batch_norm_forward": "batchnorm", "batch_norm_backward": "batchnorm",
     "softmax_cross_entropy_forward": "cross_entropy", "softmax_cross_entropy_backward": "cross_entropy",
     "dense_forward": "dense", "dense_backward": "dense", "dense_relu_forward": "dense",
-    "relu_backward_mask": "dense",
+    "relu_forward": "activation", "relu_backward_mask": "activation",
 }
 
 _backend = "numba"

@@ -12,11 +12,10 @@ The matrix products go to BLAS (through ``@``) in both backends: a tuned BLAS ru
 processor's peak, which hand-written loops do not reach. What Numba can still save is the passes
 over memory *around* the GEMM, hence the fused variants:
 
-    dense_relu_forward(x, W, b) = max(x @ W + b, 0)
-    relu_backward_mask(gy, y)   = gy where y > 0, else 0        (y is ReLU's output)
+    dense_relu_forward(x, W, b) = max(x @ W + b, 0)        (its backward: relu_backward_mask, then
+                                                           dense_backward)
 
-The ReLU derivative at exactly 0 is taken as 0, as in PyTorch. It is read from the output y, which
-the forward pass keeps anyway, so no separate mask array is stored.
+ReLU's backward, ``relu_backward_mask``, lives with the activations in ``activation.py``.
 """
 from __future__ import annotations
 
@@ -39,8 +38,3 @@ def dense_backward_numpy(gy: np.ndarray, x: np.ndarray, w: np.ndarray):
 def dense_relu_forward_numpy(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> np.ndarray:
     """y = max(x @ W + b, 0): a Dense layer followed by ReLU, in one call."""
     return np.maximum(dense_forward_numpy(x, w, b), 0)
-
-
-def relu_backward_mask_numpy(gy: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """ReLU's backward from its output: gy where y > 0, else 0 (same shape as gy)."""
-    return np.where(y > 0, gy, 0).astype(gy.dtype, copy=False)

@@ -3,8 +3,7 @@
 The matrix products stay with BLAS: a tuned GEMM is several times faster than any loop we would
 write, so :func:`dense_forward_numba` and :func:`dense_backward_numba` are the NumPy reference
 itself. What a loop can do better is the elementwise work around the GEMM: adding the bias and
-applying ReLU in the same pass over y (NumPy makes two), and ReLU's backward without building a
-boolean mask first.
+applying ReLU in the same pass over y (NumPy makes two). ReLU alone is in ``activation_numba.py``.
 """
 from __future__ import annotations
 
@@ -25,23 +24,8 @@ def _add_bias_relu(y, b):
             y[i, j] = 0 if v < 0 else v
 
 
-@njit(cache=True)
-def _relu_mask(gy, y, g):
-    n = gy.shape[0]
-    for i in range(n):
-        g[i] = gy[i] if y[i] > 0 else 0
-
-
 def dense_relu_forward_numba(x, w, b):
     """Numba twin of :func:`minnet.kernels.dense.dense_relu_forward_numpy`: GEMM, then bias and ReLU in one pass."""
     y = np.ascontiguousarray(x @ w)
     _add_bias_relu(y, np.zeros(y.shape[1], y.dtype) if b is None else np.ascontiguousarray(b, dtype=y.dtype))
     return y
-
-
-def relu_backward_mask_numba(gy, y):
-    """Numba twin of :func:`minnet.kernels.dense.relu_backward_mask_numpy`."""
-    gy = np.ascontiguousarray(gy)
-    g = np.empty_like(gy)
-    _relu_mask(gy.reshape(-1), np.ascontiguousarray(y).reshape(-1), g.reshape(-1))
-    return g
