@@ -18,11 +18,11 @@ with the flipped kernel), so one routine, :func:`_correlate`, does both; only th
 (source row, shift, weight) entries differs. The weight gradient is a dot product of a gy row with
 each shifted input row (:func:`_weight_grad`).
 
-**Parallel and deterministic.** The batch is cut into jobs of whole images, fixed by the shapes
-alone (not by the thread count); ``prange`` spreads the jobs over the threads. Each job writes its
-own images of y or gx, and its own slice of partial weight gradients, which are summed afterwards
-in job order. No two threads touch the same number and no sum depends on scheduling, so results
-are bit-for-bit repeatable. Thread-pool behaviour: see ``_threads.py``.
+**Threads and determinism.** The batch is cut into jobs of whole images, fixed by the shapes
+alone (not by the thread count). A big call hands runs of jobs to other threads (``_threads.py``).
+Each job writes its own images of y or gx, and its own slice of partial weight gradients, which are
+summed afterwards in job order. No two threads touch the same number and no sum depends on
+scheduling, so results are bit-for-bit repeatable, with any number of threads.
 """
 from __future__ import annotations
 

@@ -158,21 +158,39 @@ def test_numba_conv_is_bit_for_bit_repeatable(rng):
             np.testing.assert_array_equal(a, b_)
 
 
-def test_numba_conv_does_not_depend_on_the_thread_count(rng):
-    numba = pytest.importorskip("numba")
+@pytest.mark.parametrize("threads", [2, 3])
+def test_numba_conv_does_not_depend_on_the_thread_count(rng, monkeypatch, threads):
+    from minnet.kernels import _threads
     x, w, b = _arrays(rng, (32, 4, 12, 12), (6, 4, 3, 3), np.float32)
     gy = rng.standard_normal((32, 6, 12, 12)).astype(np.float32)
     run = lambda: [conv_numba.conv2d_forward_numba(x, w, b, (1, 1), (1, 1)),    # noqa: E731
                    *conv_numba.conv2d_backward_numba(gy, x, w, (1, 1), (1, 1))]
+    monkeypatch.setattr(_threads, "_num_threads", 1)
+    one = run()
+    monkeypatch.setattr(_threads, "_num_threads", threads)
+    monkeypatch.setattr(_threads, "MIN_WORK_PER_THREAD", 1)         # split even these small calls
+    calls = []
+    monkeypatch.setattr(_threads, "_get_pool", lambda n, get=_threads._get_pool: calls.append(n) or get(n))
     many = run()
-    threads = numba.get_num_threads()
-    numba.set_num_threads(1)
-    try:
-        one = run()
-    finally:
-        numba.set_num_threads(threads)
+    assert calls, "the calls were not split over threads"
     for a, b_ in zip(many, one):
         np.testing.assert_array_equal(a, b_)
+
+
+def test_an_error_in_a_worker_thread_reaches_the_caller(monkeypatch):
+    from minnet.kernels import _threads
+    monkeypatch.setattr(_threads, "_num_threads", 2)
+
+    def job(j0, j1, out):
+        if j0 > 0:
+            raise RuntimeError("worker failed")
+        out[j0:j1] = 1
+
+    out = np.zeros(4)
+    with pytest.raises(RuntimeError, match="worker failed"):
+        _threads.run_jobs(job, 4, 10**12, out)
+    _threads.run_jobs(lambda j0, j1, o: o.__setitem__(slice(j0, j1), 2), 4, 10**12, out)
+    np.testing.assert_array_equal(out, 2)
 
 
 # --- the public functions ----------------------------------------------------------------------
