@@ -39,6 +39,9 @@ import numpy as np
 from . import _checks as check
 from ._backend import BACKENDS, get_backend, run, set_backend, use_backend
 
+Array = np.ndarray
+Pair = int | tuple[int, int]                    # an int n means (n, n)
+
 __all__ = ["BACKENDS", "set_backend", "get_backend", "use_backend",
            "conv2d_forward", "conv2d_backward", "conv1d_forward", "conv1d_backward",
            "max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_backward",
@@ -49,7 +52,7 @@ __all__ = ["BACKENDS", "set_backend", "get_backend", "use_backend",
 
 # --- convolution (formulas: conv.py) ------------------------------------------------------------
 
-def conv2d_forward(x, w, b, stride, padding) -> np.ndarray:
+def conv2d_forward(x: Array, w: Array, b: Array | None, stride: Pair, padding: Pair) -> Array:
     """y = conv2d(x, w) + b: x (N, C, H, W), w (F, C, KH, KW), b (F,) or None -> y (N, F, OH, OW).
 
     stride = (sh, sw), padding = (ph, pw) zeros on each side; OH = (H + 2·ph − KH) // sh + 1.
@@ -60,7 +63,7 @@ def conv2d_forward(x, w, b, stride, padding) -> np.ndarray:
     return run("conv2d_forward", x, w, b, stride, padding)
 
 
-def conv2d_backward(gy, x, w, stride, padding):
+def conv2d_backward(gy: Array, x: Array, w: Array, stride: Pair, padding: Pair) -> tuple[Array, Array, Array]:
     """Gradients of conv2d for gy = dL/dy (N, F, OH, OW) -> (gx, gw, gb); gb = gy.sum((0, 2, 3))."""
     gy, x, w = _as_float(gy, x, w)
     stride, padding, out = check.conv2d(x, w, None, stride, padding)
@@ -68,7 +71,7 @@ def conv2d_backward(gy, x, w, stride, padding):
     return run("conv2d_backward", gy, x, w, stride, padding)
 
 
-def conv1d_forward(x, w, b, stride, padding) -> np.ndarray:
+def conv1d_forward(x: Array, w: Array, b: Array | None, stride: int, padding: int) -> Array:
     """y = conv1d(x, w) + b: x (N, C, L), w (F, C, K), b (F,) or None, int stride and padding -> (N, F, OL)."""
     x, w, b = _as_float(x, w, b)
     check.ndim(x, 3, "conv1d input x", "(N, C, L)")
@@ -78,7 +81,7 @@ def conv1d_forward(x, w, b, stride, padding) -> np.ndarray:
     return run("conv1d_forward", x, w, b, stride, padding)
 
 
-def conv1d_backward(gy, x, w, stride, padding):
+def conv1d_backward(gy: Array, x: Array, w: Array, stride: int, padding: int) -> tuple[Array, Array, Array]:
     """Gradients of conv1d for gy = dL/dy (N, F, OL) -> (gx (N, C, L), gw (F, C, K), gb (F,))."""
     gy, x, w = _as_float(gy, x, w)
     check.ndim(x, 3, "conv1d input x", "(N, C, L)")
@@ -91,7 +94,7 @@ def conv1d_backward(gy, x, w, stride, padding):
 
 # --- pooling (formulas: pool.py) ----------------------------------------------------------------
 
-def max_pool2d_forward(x, kernel, stride):
+def max_pool2d_forward(x: Array, kernel: Pair, stride: Pair | None) -> tuple[Array, Array]:
     """Max over each kh×kw window (no padding): x (N, C, H, W) -> (y (N, C, OH, OW), argmax).
 
     argmax (int64, shaped like y) holds the flat index h·W + w in the H×W plane of each window's
@@ -102,7 +105,7 @@ def max_pool2d_forward(x, kernel, stride):
     return run("max_pool2d_forward", x, kernel, stride)
 
 
-def max_pool2d_backward(gy, argmax, x_shape, kernel, stride) -> np.ndarray:
+def max_pool2d_backward(gy: Array, argmax: Array, x_shape: tuple[int, ...], kernel: Pair, stride: Pair | None) -> Array:
     """Gradient of max pooling: each gy goes to its window's maximum (shares add up) -> gx of x_shape."""
     (gy,) = _as_float(gy)
     x_shape = tuple(int(s) for s in x_shape)
@@ -113,14 +116,14 @@ def max_pool2d_backward(gy, argmax, x_shape, kernel, stride) -> np.ndarray:
     return run("max_pool2d_backward", gy, argmax, x_shape, kernel, stride)
 
 
-def avg_pool2d_forward(x, kernel, stride) -> np.ndarray:
+def avg_pool2d_forward(x: Array, kernel: Pair, stride: Pair | None) -> Array:
     """Mean over each kh×kw window (no padding): x (N, C, H, W) -> y (N, C, OH, OW)."""
     (x,) = _as_float(x)
     kernel, stride, _ = check.pool2d(x.shape, kernel, stride, "avg_pool2d")
     return run("avg_pool2d_forward", x, kernel, stride)
 
 
-def avg_pool2d_backward(gy, x_shape, kernel, stride) -> np.ndarray:
+def avg_pool2d_backward(gy: Array, x_shape: tuple[int, ...], kernel: Pair, stride: Pair | None) -> Array:
     """Gradient of average pooling: each window's inputs share gy / (kh·kw) -> gx of x_shape."""
     (gy,) = _as_float(gy)
     x_shape = tuple(int(s) for s in x_shape)
@@ -131,7 +134,7 @@ def avg_pool2d_backward(gy, x_shape, kernel, stride) -> np.ndarray:
 
 # --- batch norm (formulas: batchnorm.py) --------------------------------------------------------
 
-def batch_norm_forward(x, gamma, beta, eps):
+def batch_norm_forward(x: Array, gamma: Array, beta: Array, eps: float) -> tuple[Array, Array, Array, Array, Array]:
     """Training-mode batch norm over axis 1 of x (N, C, ...) -> (y, mean, var, xhat, inv_std).
 
     Statistics per channel over every other axis; var is the biased variance; inv_std =
@@ -145,7 +148,7 @@ def batch_norm_forward(x, gamma, beta, eps):
     return run("batch_norm_forward", x, gamma, beta, float(eps))
 
 
-def batch_norm_backward(gy, xhat, inv_std, gamma):
+def batch_norm_backward(gy: Array, xhat: Array, inv_std: Array, gamma: Array) -> tuple[Array, Array, Array]:
     """Gradients of training-mode batch norm for gy = dL/dy -> (gx, ggamma (C,), gbeta (C,))."""
     gy, xhat, inv_std, gamma = _as_float(gy, xhat, inv_std, gamma)
     if gy.ndim < 2 or gy.shape[0] == 0:
@@ -158,7 +161,7 @@ def batch_norm_backward(gy, xhat, inv_std, gamma):
 
 # --- softmax cross-entropy (formulas: cross_entropy.py) -----------------------------------------
 
-def softmax_cross_entropy_forward(logits, labels, weight):
+def softmax_cross_entropy_forward(logits: Array, labels: Array, weight: Array | None) -> tuple[Array, Array]:
     """Mean cross-entropy of logits (N, K) and integer labels (N,) -> (loss 0-d array, probs (N, K)).
 
     With weight (K,), PyTorch's weighted mean Σ w[y_i]·l_i / Σ w[y_i]. Stable for logits of ±1e4.
@@ -173,7 +176,7 @@ def softmax_cross_entropy_forward(logits, labels, weight):
     return run("softmax_cross_entropy_forward", logits, labels, weight)
 
 
-def softmax_cross_entropy_backward(probs, labels, weight, grad) -> np.ndarray:
+def softmax_cross_entropy_backward(probs: Array, labels: Array, weight: Array | None, grad: float) -> Array:
     """d loss / d logits for the upstream scalar grad -> (N, K)."""
     probs, weight = _as_float(probs, weight)
     check.ndim(probs, 2, "cross-entropy probs", "(N, K)")
@@ -196,14 +199,14 @@ def _dense_args(x, w, b, what):
     return x, w, b
 
 
-def dense_forward(x, w, b) -> np.ndarray:
+def dense_forward(x: Array, w: Array, b: Array | None) -> Array:
     """y = x @ w + b: x (N, in) (or (..., in)), w (in, out), b (out,) or None -> y (N, out)."""
     x, w, b = _dense_args(x, w, b, "dense_forward")
     y = run("dense_forward", x.reshape(-1, w.shape[0]), w, b)
     return y.reshape(x.shape[:-1] + (w.shape[1],))
 
 
-def dense_backward(gy, x, w):
+def dense_backward(gy: Array, x: Array, w: Array) -> tuple[Array, Array, Array]:
     """Gradients of x @ w + b for gy = dL/dy -> (gx = gy @ wᵀ, gw = xᵀ @ gy, gb = Σ_n gy)."""
     x, w, _ = _dense_args(x, w, None, "dense_backward")
     (gy,) = _as_float(gy)
@@ -212,7 +215,7 @@ def dense_backward(gy, x, w):
     return gx.reshape(x.shape), gw, gb
 
 
-def dense_relu_forward(x, w, b) -> np.ndarray:
+def dense_relu_forward(x: Array, w: Array, b: Array | None) -> Array:
     """y = max(x @ w + b, 0): Dense followed by ReLU in one call (fused bias + ReLU after the GEMM).
 
     Its backward is :func:`relu_backward_mask` (with this y) followed by :func:`dense_backward`.
@@ -224,13 +227,13 @@ def dense_relu_forward(x, w, b) -> np.ndarray:
 
 # --- activations (formulas: activation.py) --------------------------------------------------------
 
-def relu_forward(x) -> np.ndarray:
+def relu_forward(x: Array) -> Array:
     """y = max(x, 0), elementwise (NaN stays NaN). Its backward is :func:`relu_backward_mask` with this y."""
     (x,) = _as_float(x)
     return run("relu_forward", x)
 
 
-def relu_backward_mask(gy, y) -> np.ndarray:
+def relu_backward_mask(gy: Array, y: Array) -> Array:
     """ReLU's backward read from its output y: gy where y > 0, else 0 (the slope at 0 is 0)."""
     gy, y = _as_float(gy, y)
     check.shape(y, gy.shape, "relu_backward_mask y")

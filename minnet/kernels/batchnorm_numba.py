@@ -18,7 +18,7 @@ from numba import njit
 
 @njit(cache=True, fastmath={"reassoc", "contract"})
 def _channel_sums(a, b, shift, sa, sab):
-    """sa[c] = Σ_{n,k} (a[n,c,k] − shift[c]) and sab[c] = Σ_{n,k} (a[n,c,k] − shift[c]) · (b[n,c,k] − shift[c]).
+    """sa[c] = Σ_{n,k} (a[n,c,k] − shift[c]),  sab[c] = Σ_{n,k} (a[n,c,k] − shift[c]) · (b[n,c,k] − shift[c]).
 
     In memory order. With S = 1 (input (N, C)) the inner loop runs over the channels instead, so
     that it is long enough to vectorise.

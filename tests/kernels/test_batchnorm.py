@@ -18,7 +18,8 @@ def _params(rng, c, dtype):
 def test_reference_statistics_on_a_small_example():
     # channel 0 holds 1, 2, 3, 4 (mean 2.5, biased variance 1.25); channel 1 holds 10 four times
     x = np.array([[[1.0, 2.0], [10.0, 10.0]], [[3.0, 4.0], [10.0, 10.0]]])      # (N=2, C=2, S=2)
-    y, mean, var, xhat, inv_std = batchnorm.batch_norm_forward_numpy(x, np.array([2.0, 1.0]), np.array([0.5, 0.0]), 1e-5)
+    gamma, beta = np.array([2.0, 1.0]), np.array([0.5, 0.0])
+    y, mean, var, xhat, inv_std = batchnorm.batch_norm_forward_numpy(x, gamma, beta, 1e-5)
     np.testing.assert_allclose(mean, [2.5, 10.0])
     np.testing.assert_allclose(var, [1.25, 0.0])
     np.testing.assert_allclose(inv_std, [1 / np.sqrt(1.25 + 1e-5), 1 / np.sqrt(1e-5)])

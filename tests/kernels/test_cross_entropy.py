@@ -14,7 +14,8 @@ CASES = [(128, 10), (64, 10), (7, 3), (1, 1), (33, 17)]
 
 
 def _data(rng, n, k, dtype, scale=3.0):
-    return (scale * rng.standard_normal((n, k))).astype(dtype), rng.integers(0, k, n), rng.uniform(0.2, 2, k).astype(dtype)
+    logits = (scale * rng.standard_normal((n, k))).astype(dtype)
+    return logits, rng.integers(0, k, n), rng.uniform(0.2, 2, k).astype(dtype)
 
 
 def test_reference_on_a_worked_example():
