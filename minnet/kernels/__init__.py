@@ -63,12 +63,17 @@ def conv2d_forward(x: Array, w: Array, b: Array | None, stride: Pair, padding: P
     return run("conv2d_forward", x, w, b, stride, padding)
 
 
-def conv2d_backward(gy: Array, x: Array, w: Array, stride: Pair, padding: Pair) -> tuple[Array, Array, Array]:
-    """Gradients of conv2d for gy = dL/dy (N, F, OH, OW) -> (gx, gw, gb); gb = gy.sum((0, 2, 3))."""
+def conv2d_backward(gy: Array, x: Array, w: Array, stride: Pair, padding: Pair,
+                    input_grad: bool = True) -> tuple[Array | None, Array, Array]:
+    """Gradients of conv2d for gy = dL/dy (N, F, OH, OW) -> (gx, gw, gb); gb = gy.sum((0, 2, 3)).
+
+    input_grad=False skips gx (returned as None): pass ``ctx.needs_input_grad[0]`` so that the
+    first layer, whose input is the data, does not pay for a gradient nobody reads.
+    """
     gy, x, w = _as_float(gy, x, w)
     stride, padding, out = check.conv2d(x, w, None, stride, padding)
     check.shape(gy, (x.shape[0], w.shape[0]) + out, "conv2d_backward gy")
-    return run("conv2d_backward", gy, x, w, stride, padding)
+    return run("conv2d_backward", gy, x, w, stride, padding, bool(input_grad))
 
 
 def conv1d_forward(x: Array, w: Array, b: Array | None, stride: int, padding: int) -> Array:
@@ -81,15 +86,19 @@ def conv1d_forward(x: Array, w: Array, b: Array | None, stride: int, padding: in
     return run("conv1d_forward", x, w, b, stride, padding)
 
 
-def conv1d_backward(gy: Array, x: Array, w: Array, stride: int, padding: int) -> tuple[Array, Array, Array]:
-    """Gradients of conv1d for gy = dL/dy (N, F, OL) -> (gx (N, C, L), gw (F, C, K), gb (F,))."""
+def conv1d_backward(gy: Array, x: Array, w: Array, stride: int, padding: int,
+                    input_grad: bool = True) -> tuple[Array | None, Array, Array]:
+    """Gradients of conv1d for gy = dL/dy (N, F, OL) -> (gx (N, C, L), gw (F, C, K), gb (F,)).
+
+    input_grad=False skips gx (returned as None), as in :func:`conv2d_backward`.
+    """
     gy, x, w = _as_float(gy, x, w)
     check.ndim(x, 3, "conv1d input x", "(N, C, L)")
     check.ndim(w, 3, "conv1d weight w", "(F, C, K)")
     (stride,), (padding,) = check.ints(stride, 1, "conv1d stride", 1), check.ints(padding, 1, "conv1d padding", 0)
     _, _, out = check.conv2d(x[:, :, None], w[:, :, None], None, (1, stride), (0, padding), "conv1d")
     check.shape(gy, (x.shape[0], w.shape[0], out[1]), "conv1d_backward gy")
-    return run("conv1d_backward", gy, x, w, stride, padding)
+    return run("conv1d_backward", gy, x, w, stride, padding, bool(input_grad))
 
 
 # --- pooling (formulas: pool.py) ----------------------------------------------------------------
@@ -206,13 +215,17 @@ def dense_forward(x: Array, w: Array, b: Array | None) -> Array:
     return y.reshape(x.shape[:-1] + (w.shape[1],))
 
 
-def dense_backward(gy: Array, x: Array, w: Array) -> tuple[Array, Array, Array]:
-    """Gradients of x @ w + b for gy = dL/dy -> (gx = gy @ wᵀ, gw = xᵀ @ gy, gb = Σ_n gy)."""
+def dense_backward(gy: Array, x: Array, w: Array, input_grad: bool = True) -> tuple[Array | None, Array, Array]:
+    """Gradients of x @ w + b for gy = dL/dy -> (gx = gy @ wᵀ, gw = xᵀ @ gy, gb = Σ_n gy).
+
+    input_grad=False skips gx (returned as None): for the first layer it is a GEMM as large as
+    the forward one, computed for nothing.
+    """
     x, w, _ = _dense_args(x, w, None, "dense_backward")
     (gy,) = _as_float(gy)
     check.shape(gy, x.shape[:-1] + (w.shape[1],), "dense_backward gy")
-    gx, gw, gb = run("dense_backward", gy.reshape(-1, w.shape[1]), x.reshape(-1, w.shape[0]), w)
-    return gx.reshape(x.shape), gw, gb
+    gx, gw, gb = run("dense_backward", gy.reshape(-1, w.shape[1]), x.reshape(-1, w.shape[0]), w, bool(input_grad))
+    return (None if gx is None else gx.reshape(x.shape)), gw, gb
 
 
 def dense_relu_forward(x: Array, w: Array, b: Array | None) -> Array:

@@ -61,23 +61,27 @@ def conv2d_forward_numpy(x: np.ndarray, w: np.ndarray, b: np.ndarray | None,
 
 
 def conv2d_backward_numpy(gy: np.ndarray, x: np.ndarray, w: np.ndarray,
-                          stride: tuple[int, int], padding: tuple[int, int]):
-    """Gradients of conv2d: gy (N, F, OH, OW) -> (gx (N, C, H, W), gw (F, C, KH, KW), gb (F,))."""
+                          stride: tuple[int, int], padding: tuple[int, int], input_grad: bool = True):
+    """Gradients of conv2d: gy (N, F, OH, OW) -> (gx (N, C, H, W), gw (F, C, KH, KW), gb (F,)).
+
+    With input_grad=False, gx is not computed and None is returned in its place.
+    """
     (sh, sw), (ph, pw) = stride, padding
     _, _, H, W = x.shape
     _, _, KH, KW = w.shape
     _, _, OH, OW = gy.shape
     xp = _pad(x, ph, pw)
     gw = np.tensordot(gy, _windows(xp, KH, KW, sh, sw), axes=([0, 2, 3], [0, 2, 3]))  # (F, C, KH, KW)
+    gb = gy.sum(axis=(0, 2, 3))
+    if not input_grad:
+        return None, gw, gb
     gxp = np.zeros_like(xp)
     for u in range(KH):
         for v in range(KW):
             # tap (u, v) of output (i, j) read input (i·sh + u, j·sw + v): send the gradient back there
             contribution = np.tensordot(gy, w[:, :, u, v], axes=([1], [0]))      # (N, OH, OW, C)
             gxp[:, :, u:u + sh * (OH - 1) + 1:sh, v:v + sw * (OW - 1) + 1:sw] += contribution.transpose(0, 3, 1, 2)
-    gx = np.ascontiguousarray(gxp[:, :, ph:ph + H, pw:pw + W])
-    gb = gy.sum(axis=(0, 2, 3))
-    return gx, gw, gb
+    return np.ascontiguousarray(gxp[:, :, ph:ph + H, pw:pw + W]), gw, gb
 
 
 def conv1d_forward_numpy(x: np.ndarray, w: np.ndarray, b: np.ndarray | None,
@@ -90,8 +94,9 @@ def conv1d_forward_numpy(x: np.ndarray, w: np.ndarray, b: np.ndarray | None,
     return y[:, :, 0, :]
 
 
-def conv1d_backward_numpy(gy: np.ndarray, x: np.ndarray, w: np.ndarray, stride: int, padding: int):
-    """Gradients of conv1d: gy (N, F, OL) -> (gx (N, C, L), gw (F, C, K), gb (F,))."""
+def conv1d_backward_numpy(gy: np.ndarray, x: np.ndarray, w: np.ndarray, stride: int, padding: int,
+                          input_grad: bool = True):
+    """Gradients of conv1d: gy (N, F, OL) -> (gx (N, C, L) or None, gw (F, C, K), gb (F,))."""
     gx, gw, gb = conv2d_backward_numpy(gy[:, :, None, :], x[:, :, None, :], w[:, :, None, :],
-                                       (1, stride), (0, padding))
-    return gx[:, :, 0, :], gw[:, :, 0, :], gb
+                                       (1, stride), (0, padding), input_grad)
+    return None if gx is None else gx[:, :, 0, :], gw[:, :, 0, :], gb

@@ -187,9 +187,9 @@ def _forward_jobs(job0, job1, x, wm, tsrc, toff, ptr, bias, pt, pl, sh, sw, Hq, 
 
 @njit(cache=True, nogil=True)
 def _backward_jobs(job0, job1, gy, x, tsrc, toff, bsrc, boff, bptr, wmb, pt, pl, sh, sw, Hq, Wq, reach, group,
-                   gx, gwp, gbp):
-    """Jobs job0..job1−1 of the backward pass: their images of gx, and their partial weight and bias
-    gradients gwp[job], gbp[job] (the caller sums those in job order)."""
+                   input_grad, gx, gwp, gbp):
+    """Jobs job0..job1−1 of the backward pass: their images of gx (if input_grad), and their partial
+    weight and bias gradients gwp[job], gbp[job] (the caller sums those in job order)."""
     N, C = x.shape[0], x.shape[1]
     F = gy.shape[1]
     P = sh * sw
@@ -202,9 +202,10 @@ def _backward_jobs(job0, job1, gy, x, tsrc, toff, bsrc, boff, bptr, wmb, pt, pl,
         _gather_rows(x, n0, nimg, pt, pl, sh, sw, Hq, Wq, 0, xrows)
         gyrows = np.zeros((F, reach + L), x.dtype)       # gy on the forward grid, zeros elsewhere
         _gather_rows(gy, n0, nimg, 0, 0, 1, 1, Hq, Wq, reach, gyrows)
-        out = np.empty((C * P, L), x.dtype)
-        _correlate(gyrows, bsrc, boff, bptr, wmb, nobias, out, L)
-        _scatter_rows(out, n0, nimg, pt, pl, sh, sw, Hq, Wq, gx)
+        if input_grad:
+            out = np.empty((C * P, L), x.dtype)
+            _correlate(gyrows, bsrc, boff, bptr, wmb, nobias, out, L)
+            _scatter_rows(out, n0, nimg, pt, pl, sh, sw, Hq, Wq, gx)
         _weight_grad(gyrows, reach, xrows, tsrc, toff, L, gwp[job], gbp[job])
 
 
@@ -261,8 +262,8 @@ def conv2d_forward_numba(x, w, b, stride, padding):
     return y
 
 
-def conv2d_backward_numba(gy, x, w, stride, padding):
-    """Numba twin of :func:`minnet.kernels.conv.conv2d_backward_numpy`: returns (gx, gw, gb)."""
+def conv2d_backward_numba(gy, x, w, stride, padding, input_grad=True):
+    """Numba twin of :func:`minnet.kernels.conv.conv2d_backward_numpy`: returns (gx or None, gw, gb)."""
     gy, x, w = np.ascontiguousarray(gy), np.ascontiguousarray(x), np.ascontiguousarray(w)
     N, C, H, W = x.shape
     F, _, KH, KW = w.shape
@@ -271,13 +272,13 @@ def conv2d_backward_numba(gy, x, w, stride, padding):
     group = _group(N, k["Hq"], k["Wq"])
     njobs = -(-N // group)
     wmb = w.reshape(-1)[k["wmb_index"]]                 # the weights by input-gradient entry, (C, entries)
-    gx = np.empty_like(x)
+    gx = np.empty_like(x) if input_grad else np.empty((0, C, H, W), x.dtype)
     gwp = np.empty((njobs, F, C * KH * KW), x.dtype)
     gbp = np.empty((njobs, F), x.dtype)
-    work = 2 * N * k["Hq"] * k["Wq"] * w.size
+    work = (2 if input_grad else 1) * N * k["Hq"] * k["Wq"] * w.size
     run_jobs(_backward_jobs, njobs, work, gy, x, k["tsrc"], k["toff"], k["bsrc"], k["boff"], k["bptr"], wmb,
-             ph, pw, sh, sw, k["Hq"], k["Wq"], k["reach"], group, gx, gwp, gbp)
-    return gx, gwp.sum(axis=0).reshape(w.shape), gbp.sum(axis=0)
+             ph, pw, sh, sw, k["Hq"], k["Wq"], k["reach"], group, bool(input_grad), gx, gwp, gbp)
+    return (gx if input_grad else None), gwp.sum(axis=0).reshape(w.shape), gbp.sum(axis=0)
 
 
 def conv1d_forward_numba(x, w, b, stride, padding):
@@ -286,8 +287,8 @@ def conv1d_forward_numba(x, w, b, stride, padding):
     return y[:, :, 0, :]
 
 
-def conv1d_backward_numba(gy, x, w, stride, padding):
-    """Numba twin of :func:`minnet.kernels.conv.conv1d_backward_numpy`: returns (gx, gw, gb)."""
+def conv1d_backward_numba(gy, x, w, stride, padding, input_grad=True):
+    """Numba twin of :func:`minnet.kernels.conv.conv1d_backward_numpy`: returns (gx or None, gw, gb)."""
     gx, gw, gb = conv2d_backward_numba(gy[:, :, None, :], x[:, :, None, :], w[:, :, None, :],
-                                       (1, stride), (0, padding))
-    return gx[:, :, 0, :], gw[:, :, 0, :], gb
+                                       (1, stride), (0, padding), input_grad)
+    return None if gx is None else gx[:, :, 0, :], gw[:, :, 0, :], gb

@@ -30,9 +30,12 @@ def dense_forward_numpy(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> n
     return y
 
 
-def dense_backward_numpy(gy: np.ndarray, x: np.ndarray, w: np.ndarray):
-    """Gradients of x @ W + b: gy (N, out) -> (gx (N, in), gW (in, out), gb (out,))."""
-    return gy @ w.T, x.T @ gy, gy.sum(axis=0)
+def dense_backward_numpy(gy: np.ndarray, x: np.ndarray, w: np.ndarray, input_grad: bool = True):
+    """Gradients of x @ W + b: gy (N, out) -> (gx (N, in), gW (in, out), gb (out,)).
+
+    With input_grad=False, gx (a GEMM as large as the forward one) is skipped and returned as None.
+    """
+    return (gy @ w.T if input_grad else None), x.T @ gy, gy.sum(axis=0)
 
 
 def dense_relu_forward_numpy(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> np.ndarray:

@@ -206,6 +206,20 @@ def test_public_conv_keeps_the_dtype_and_accepts_int_stride(rng, backend, dtype)
     assert {a.dtype for a in (y, *grads, y1)} == {np.dtype(dtype)}
 
 
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_public_conv_backward_can_skip_the_input_gradient(rng, backend):
+    x, w, _ = _arrays(rng, (5, 3, 9, 8), (4, 3, 3, 3), np.float64)
+    gy = rng.standard_normal((5, 4, 4, 4))
+    with K.use_backend(backend):
+        gx, gw, gb = K.conv2d_backward(gy, x, w, 2, 1)
+        none, gw2, gb2 = K.conv2d_backward(gy, x, w, 2, 1, input_grad=False)
+        none1d, gw1, _ = K.conv1d_backward(gy[:, :, 0], x[:, :, 0], w[:, :, 0], 2, 1, input_grad=False)
+    assert none is None and none1d is None and gx.shape == x.shape
+    np.testing.assert_array_equal(gw2, gw)
+    np.testing.assert_array_equal(gb2, gb)
+    np.testing.assert_allclose(gw1, conv.conv1d_backward_numpy(gy[:, :, 0], x[:, :, 0], w[:, :, 0], 2, 1)[1])
+
+
 def test_public_conv_promotes_mixed_dtypes_to_float64(rng):
     x, w, b = _arrays(rng, (2, 3, 5, 5), (4, 3, 3, 3), np.float32)
     assert K.conv2d_forward(x, w.astype(np.float64), b, 1, 0).dtype == np.float64

@@ -68,3 +68,13 @@ def test_public_dense_takes_leading_axes_and_keeps_dtype(rng, backend, dtype):
     assert_same(gw, x.reshape(6, 4).T @ np.ones((6, 5)), dtype, 10)
     with pytest.raises(ValueError, match="in_features = 4"):
         K.dense_forward(x[..., :3], w, b)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_public_dense_backward_can_skip_the_input_gradient(rng, backend):
+    x, w, gy = rng.standard_normal((6, 4)), rng.standard_normal((4, 3)), rng.standard_normal((6, 3))
+    with K.use_backend(backend):
+        gx, gw, gb = K.dense_backward(gy, x, w, input_grad=False)
+    assert gx is None
+    np.testing.assert_allclose(gw, x.T @ gy)
+    np.testing.assert_allclose(gb, gy.sum(0))
