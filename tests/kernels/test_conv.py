@@ -208,7 +208,7 @@ def test_public_conv_keeps_the_dtype_and_accepts_int_stride(rng, backend, dtype)
 
 @pytest.mark.parametrize("backend", ["numpy", "numba"])
 def test_public_conv_backward_can_skip_the_input_gradient(rng, backend):
-    x, w, _ = _arrays(rng, (5, 3, 9, 8), (4, 3, 3, 3), np.float64)
+    x, w, _ = _arrays(rng, (5, 3, 8, 8), (4, 3, 3, 3), np.float64)
     gy = rng.standard_normal((5, 4, 4, 4))
     with K.use_backend(backend):
         gx, gw, gb = K.conv2d_backward(gy, x, w, 2, 1)
