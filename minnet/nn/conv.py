@@ -34,7 +34,7 @@ class Conv2DOp(Function):
     @staticmethod
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
-        return kernels.conv2d_backward(grad, x, w, ctx.stride, ctx.padding)
+        return kernels.conv2d_backward(grad, x, w, ctx.stride, ctx.padding, input_grad=ctx.needs_input_grad[0])
 
 
 class Conv1DOp(Function):
@@ -49,7 +49,7 @@ class Conv1DOp(Function):
     @staticmethod
     def backward(ctx, grad):
         x, w = ctx.saved_tensors
-        return kernels.conv1d_backward(grad, x, w, ctx.stride, ctx.padding)
+        return kernels.conv1d_backward(grad, x, w, ctx.stride, ctx.padding, input_grad=ctx.needs_input_grad[0])
 
 
 def check_conv_input(name: str, shape: tuple, in_channels: int, kernel: tuple, padding: tuple) -> None:

@@ -29,8 +29,9 @@ class DenseOp(Function):
     @staticmethod
     def backward(ctx, grad):
         x2, w = ctx.saved_tensors
-        gx, gw, gb = kernels.dense_backward(grad.reshape(-1, w.shape[1]), x2, w)
-        return gx.reshape(ctx.x_shape), gw, gb
+        gx, gw, gb = kernels.dense_backward(grad.reshape(-1, w.shape[1]), x2, w,
+                                            input_grad=ctx.needs_input_grad[0])
+        return (None if gx is None else gx.reshape(ctx.x_shape)), gw, gb
 
 
 def dense(x: Any, weight: Any, bias: Any = None) -> Tensor:

@@ -127,3 +127,19 @@ def test_comparisons_give_boolean_tensors_without_grad():
     assert m.dtype == np.bool_ and not m.requires_grad
     np.testing.assert_array_equal(m.data, [False, True, True])
     np.testing.assert_array_equal((x == 2.0).data, [False, True, False])
+
+
+def test_relu_keeps_nan_and_integer_dtype_like_pytorch():
+    y = mn.Tensor(np.array([-1.0, np.nan, 2.0], dtype=np.float32)).relu()
+    assert np.isnan(y.data[1]) and y.data[0] == 0 and y.dtype == np.float32
+    assert mn.Tensor([1, -2]).relu().dtype == np.int64
+
+
+def test_first_layer_does_not_compute_a_gradient_for_its_data():
+    layer = mn.nn.Dense(3, 2)
+    x = mn.Tensor(np.ones((4, 3), dtype=np.float32))
+    layer(x).sum().backward()
+    assert x.grad is None and layer.weight.grad.shape == (3, 2)
+    conv = mn.nn.Conv2D(1, 2, 3)
+    conv(mn.Tensor(np.ones((1, 1, 5, 5), dtype=np.float32))).sum().backward()
+    assert conv.weight.grad.shape == (2, 1, 3, 3)

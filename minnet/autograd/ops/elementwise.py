@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ... import kernels
 from ..function import Function
 
 
@@ -90,18 +91,22 @@ class ReLU(Function):
 
     Pitfall: at exactly x = 0 the derivative is taken as 0 (as PyTorch does). A unit whose input is
     negative for every example gets no gradient at all and never recovers: a "dead ReLU".
+    The arithmetic runs in the ReLU kernels (one pass each way); NaN stays NaN, as in PyTorch, so
+    a diverging run is not hidden behind zeros.
     """
 
     @staticmethod
     def forward(ctx, x):
-        mask = x > 0
-        ctx.save_for_backward(mask)
-        return np.where(mask, x, np.zeros((), dtype=np.asarray(x).dtype))
+        if np.asarray(x).dtype.kind != "f":      # integer tensors: no kernel, no gradient
+            return np.maximum(x, 0)
+        out = kernels.relu_forward(x)
+        ctx.save_for_backward(out)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        (mask,) = ctx.saved_tensors
-        return grad * mask
+        (out,) = ctx.saved_tensors
+        return kernels.relu_backward_mask(grad, out)
 
 
 class Abs(Function):
