@@ -37,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks as check
+from ._threads import note_gemm
 from ._backend import BACKENDS, get_backend, run, set_backend, use_backend
 
 Array = np.ndarray
@@ -212,6 +213,7 @@ def dense_forward(x: Array, w: Array, b: Array | None) -> Array:
     """y = x @ w + b: x (N, in) (or (..., in)), w (in, out), b (out,) or None -> y (N, out)."""
     x, w, b = _dense_args(x, w, b, "dense_forward")
     y = run("dense_forward", x.reshape(-1, w.shape[0]), w, b)
+    note_gemm(y.shape[0], *w.shape)                 # BLAS's threads may be spinning now
     return y.reshape(x.shape[:-1] + (w.shape[1],))
 
 
@@ -225,6 +227,7 @@ def dense_backward(gy: Array, x: Array, w: Array, input_grad: bool = True) -> tu
     (gy,) = _as_float(gy)
     check.shape(gy, x.shape[:-1] + (w.shape[1],), "dense_backward gy")
     gx, gw, gb = run("dense_backward", gy.reshape(-1, w.shape[1]), x.reshape(-1, w.shape[0]), w, bool(input_grad))
+    note_gemm(x.size // w.shape[0], *w.shape)
     return (None if gx is None else gx.reshape(x.shape)), gw, gb
 
 
@@ -235,6 +238,7 @@ def dense_relu_forward(x: Array, w: Array, b: Array | None) -> Array:
     """
     x, w, b = _dense_args(x, w, b, "dense_relu_forward")
     y = run("dense_relu_forward", x.reshape(-1, w.shape[0]), w, b)
+    note_gemm(y.shape[0], *w.shape)
     return y.reshape(x.shape[:-1] + (w.shape[1],))
 
 

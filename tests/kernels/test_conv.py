@@ -169,6 +169,7 @@ def test_numba_conv_does_not_depend_on_the_thread_count(rng, monkeypatch, thread
     one = run()
     monkeypatch.setattr(_threads, "_num_threads", threads)
     monkeypatch.setattr(_threads, "MIN_WORK_PER_THREAD", 1)         # split even these small calls
+    monkeypatch.setattr(_threads, "_blas_spin_until", 0.0)          # as if no GEMM ran lately
     calls = []
     monkeypatch.setattr(_threads, "_get_pool", lambda n, get=_threads._get_pool: calls.append(n) or get(n))
     many = run()
@@ -177,9 +178,26 @@ def test_numba_conv_does_not_depend_on_the_thread_count(rng, monkeypatch, thread
         np.testing.assert_array_equal(a, b_)
 
 
+def test_kernels_stay_on_one_thread_while_blas_workers_spin(monkeypatch):
+    from minnet.kernels import _threads
+    monkeypatch.setattr(_threads, "_num_threads", 2)
+    monkeypatch.setattr(_threads, "_blas_spin_until", 0.0)
+    monkeypatch.setattr(_threads, "_blas_spin_seconds", 1.0)         # whatever this process's BLAS does
+    pools = []
+    monkeypatch.setattr(_threads, "_get_pool", lambda n, get=_threads._get_pool: pools.append(n) or get(n))
+    job = lambda j0, j1, out: out.__setitem__(slice(j0, j1), 1)      # noqa: E731
+    K.dense_forward(np.ones((4, 3)), np.ones((3, 2)), None)          # too small for BLAS threads
+    _threads.run_jobs(job, 4, 10**12, np.zeros(4))
+    assert len(pools) == 1
+    K.dense_forward(np.ones((128, 784)), np.ones((784, 256)), None)  # BLAS's workers now spin
+    _threads.run_jobs(job, 4, 10**12, np.zeros(4))
+    assert len(pools) == 1
+
+
 def test_an_error_in_a_worker_thread_reaches_the_caller(monkeypatch):
     from minnet.kernels import _threads
     monkeypatch.setattr(_threads, "_num_threads", 2)
+    monkeypatch.setattr(_threads, "_blas_spin_until", 0.0)
 
     def job(j0, j1, out):
         if j0 > 0:
