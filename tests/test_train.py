@@ -207,6 +207,7 @@ def _exploding(on_divergence, epochs=6):
                                  progress=False, on_divergence=on_divergence)
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # the explosion itself
 def test_divergence_stops_and_says_where():
     model, run = _exploding("stop")
     with pytest.warns(RuntimeWarning, match=r"Training diverged at epoch \d+, step \d+ \(global step \d+\): "
@@ -238,6 +239,7 @@ def test_divergence_stop_skips_the_bad_update():
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # the explosion itself
 def test_divergence_continue_shows_the_explosion():
     _, run = _exploding("continue")
     with pytest.warns(RuntimeWarning, match="Training goes on because on_divergence='continue'"):
@@ -247,6 +249,7 @@ def test_divergence_continue_shows_the_explosion():
     assert not math.isfinite(h.train_loss[-1])
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # the explosion itself
 def test_divergence_raise():
     _, run = _exploding("raise")
     with pytest.raises(TrainingDiverged, match="Training diverged at epoch") as info:
