@@ -234,7 +234,8 @@ def _plan(C, F, KH, KW, H, W, sh, sw, ph, pw):
     bf, bt = np.concatenate(bf), np.concatenate(bt)
     boff = reach - shift[bt]
     wmb_index = (bf[None, :] * C + np.arange(C)[:, None]) * T1 + bt[None, :]     # wmb[c, e] = w[bf[e], c, bt[e]]
-    as64 = lambda a: np.ascontiguousarray(a, dtype=np.int64)
+    def as64(a):
+        return np.ascontiguousarray(a, dtype=np.int64)
     return dict(OH=OH, OW=OW, Hq=Hq, Wq=Wq, reach=reach, tsrc=as64(tsrc), toff=as64(toff),
                 fptr=as64([0, C * T1]), bsrc=as64(bf), boff=as64(boff), bptr=as64(bptr),
                 wmb_index=as64(wmb_index))
