@@ -259,4 +259,9 @@ def relu_backward_mask(gy: Array, y: Array) -> Array:
 
 def _as_float(*arrays):
     """The arrays (None allowed) in their common float dtype, float32 or float64."""
+    first = arrays[0]
+    if type(first) is np.ndarray and first.dtype in check.FLOATS and all(
+            a is None or (type(a) is np.ndarray and a.dtype == first.dtype and a.flags.c_contiguous
+                          and a.flags.writeable) for a in arrays):
+        return arrays                                   # the usual case, without further ado
     return check.as_float(check.float_dtype(*arrays), *arrays)

@@ -10,7 +10,7 @@ import operator
 import numpy as np
 
 
-_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def float_dtype(*arrays) -> np.dtype:
