@@ -1,9 +1,9 @@
 """Shared fixtures for the benchmarks: the three model recipes of the benchmark table, built in
 minnet, in PyTorch (when importable) and, for the MLP, by hand in plain NumPy."""
-import minnet as mn  # first, as a lesson or the CLI would: minnet configures BLAS before NumPy loads
+import numpy as np
+import pytest
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import minnet as mn
 
 BACKENDS = ["numba", "numpy"]
 

@@ -9,13 +9,6 @@ Floors (lowest first): ``kernels`` (array functions), ``autograd`` (Tensor, Func
 Subpackages load on first use (``mn.nn``, ``mn.data``, ...), so ``import minnet`` stays quick.
 """
 import importlib
-import os
-
-# OpenBLAS's idle workers spin for ~0.1 s after each matrix product and then fight the kernels'
-# threads for the cores (measured in minnet/kernels/_threads.py); a short timeout sends them to
-# sleep sooner. It only takes effect when minnet is imported before NumPy, and a value the user
-# has set wins.
-os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 
 from ._random import get_rng, manual_seed
 from .autograd import (Context, Function, Tensor, concatenate, detect_anomaly, enable_grad,
