@@ -16,33 +16,18 @@ def _arrays(xs, ws):
     return rng.standard_normal(xs).astype(np.float32), rng.standard_normal(ws).astype(np.float32)
 
 
-@pytest.mark.parametrize("case", CONV2D, ids=[c[0] for c in CONV2D])
-def test_conv2d_forward_backward(benchmark, case, backend):
+@pytest.mark.parametrize("case", CONV2D + CONV1D, ids=[c[0] for c in CONV2D + CONV1D])
+def test_conv_forward_backward(benchmark, case, backend):
     name, xs, ws, stride, padding = case
     x, w = _arrays(xs, ws)
     b = np.zeros(ws[0], np.float32)
     k = mn.kernels
+    forward, backward = ((k.conv2d_forward, k.conv2d_backward) if len(xs) == 4
+                         else (k.conv1d_forward, k.conv1d_backward))
 
     def run():
-        y = k.conv2d_forward(x, w, b, stride, padding)
-        return k.conv2d_backward(np.ones_like(y), x, w, stride, padding)
-
-    run()
-    benchmark.group, benchmark.name = f"kernel:{name}", f"minnet-{backend}"
-    gx, gw, gb = benchmark(run)
-    assert gx.shape == x.shape and gw.shape == w.shape
-
-
-@pytest.mark.parametrize("case", CONV1D, ids=[c[0] for c in CONV1D])
-def test_conv1d_forward_backward(benchmark, case, backend):
-    name, xs, ws, stride, padding = case
-    x, w = _arrays(xs, ws)
-    b = np.zeros(ws[0], np.float32)
-    k = mn.kernels
-
-    def run():
-        y = k.conv1d_forward(x, w, b, stride, padding)
-        return k.conv1d_backward(np.ones_like(y), x, w, stride, padding)
+        y = forward(x, w, b, stride, padding)
+        return backward(np.ones_like(y), x, w, stride, padding)
 
     run()
     benchmark.group, benchmark.name = f"kernel:{name}", f"minnet-{backend}"
