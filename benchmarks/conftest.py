@@ -12,6 +12,10 @@ def mlp_data(rng):
     return rng.standard_normal((128, 784)).astype(np.float32), rng.integers(0, 10, 128)
 
 
+def tiny_mlp_data(rng):
+    return rng.standard_normal((4, 8)).astype(np.float32), rng.integers(0, 2, 4)
+
+
 def lenet_data(rng):
     return rng.standard_normal((64, 1, 28, 28)).astype(np.float32), rng.integers(0, 10, 64)
 
@@ -24,6 +28,8 @@ def minnet_model(name: str):
     nn = mn.nn
     if name == "mlp":
         return nn.Sequential(nn.Dense(784, 256), nn.ReLU(), nn.Dense(256, 128), nn.ReLU(), nn.Dense(128, 10))
+    if name == "mlp-tiny":   # so small that the step is all framework overhead
+        return nn.Sequential(nn.Dense(8, 8), nn.ReLU(), nn.Dense(8, 8), nn.ReLU(), nn.Dense(8, 2))
     if name == "lenet":
         return nn.Sequential(nn.Conv2D(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2D(2),
                              nn.Conv2D(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2D(2),
@@ -48,7 +54,7 @@ def torch_model(name: str):
     raise ValueError(name)
 
 
-DATA = {"mlp": mlp_data, "lenet": lenet_data, "conv1d": conv1d_data}
+DATA = {"mlp": mlp_data, "mlp-tiny": tiny_mlp_data, "lenet": lenet_data, "conv1d": conv1d_data}
 
 
 def make_minnet_step(name: str):
@@ -87,11 +93,11 @@ def make_torch_step(name: str):
     return step
 
 
-def make_numpy_mlp_step():
+def make_numpy_mlp_step(name: str = "mlp"):
     """The MLP step written by hand in NumPy: the floor for what autograd overhead can cost."""
     rng = np.random.default_rng(0)
-    X, y = mlp_data(rng)
-    sizes = [784, 256, 128, 10]
+    X, y = DATA[name](rng)
+    sizes = {"mlp": [784, 256, 128, 10], "mlp-tiny": [8, 8, 8, 2]}[name]
     Ws = [(rng.standard_normal((a, b)) * np.sqrt(2 / a)).astype(np.float32) for a, b in zip(sizes, sizes[1:])]
     bs = [np.zeros(b, np.float32) for b in sizes[1:]]
     n, lr = len(X), np.float32(0.01)

@@ -36,3 +36,13 @@ def test_numpy_by_hand_mlp_step(benchmark, numpy_mlp_step):
     step = numpy_mlp_step()
     step()
     assert np.isfinite(benchmark(step))
+
+
+@pytest.mark.parametrize("implementation", ["minnet-numba", "numpy-by-hand"])
+def test_tiny_mlp_step_overhead(benchmark, implementation, minnet_step, numpy_mlp_step):
+    """An 8-8-8-2 MLP on 4 samples: the arithmetic is negligible, so this is the framework's cost."""
+    benchmark.group, benchmark.name = "step:mlp-tiny (overhead)", implementation
+    step = minnet_step("mlp-tiny") if implementation == "minnet-numba" else numpy_mlp_step("mlp-tiny")
+    step()
+    result = benchmark(step)
+    assert np.isfinite(result.item() if hasattr(result, "item") else result)
