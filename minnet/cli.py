@@ -25,10 +25,11 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     print(f"{'':2}{'kind':<6}{'op / layer':<30}{'input shapes':<34}{'max rel error':>14}  verdict")
     failed, start = [], time.perf_counter()
     for case in cases:
-        report = mn.gradcheck(case.fn, case.inputs(args.seed))
+        inputs = case.inputs(args.seed)
+        report = mn.gradcheck(case.fn, inputs)
         word = verdict(report.max_rel_error, report.ok)
         code = {"fine": "32", "borderline": "33", "WRONG": "31"}[word]
-        print(f"{'':2}{case.kind:<6}{case.name:<30}{case.shapes(args.seed):<34}"
+        print(f"{'':2}{case.kind:<6}{case.name:<30}{case.shapes(inputs):<34}"
               f"{report.max_rel_error:>14.2e}  {_color(word, code, tty)}")
         if not report.ok:
             failed.append((case, report))

@@ -24,8 +24,10 @@ class Case:
     def inputs(self, seed: int = 0) -> list:
         return list(self.make(np.random.default_rng(seed)))
 
-    def shapes(self, seed: int = 0) -> str:
-        return ", ".join(str(np.shape(a)) for a in self.inputs(seed) if hasattr(a, "shape"))
+    @staticmethod
+    def shapes(inputs: Sequence) -> str:
+        """The shapes of the array inputs, for the table ("(3, 4), (4,)")."""
+        return ", ".join(str(np.shape(a)) for a in inputs if hasattr(a, "shape"))
 
 
 def normal(*shapes):

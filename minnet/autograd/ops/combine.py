@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Function
-from ._checks import broadcast_error, broadcast_shape
+from ._checks import broadcast_error
 
 
 class Concatenate(Function):
@@ -56,9 +56,11 @@ class Where(Function):
     @staticmethod
     def forward(ctx, cond, a, b):
         cond = np.asarray(cond, dtype=bool)
-        broadcast_shape("where", cond, a, b)
         ctx.save_for_backward(cond)
-        return np.where(cond, a, b)
+        try:
+            return np.where(cond, a, b)
+        except ValueError:
+            raise broadcast_error("where", cond, a, b) from None
 
     @staticmethod
     def backward(ctx, grad):
