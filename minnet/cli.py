@@ -1,20 +1,39 @@
-"""The ``minnet`` command."""
+"""The ``minnet`` command (also ``python -m minnet``).
+
+Exit codes: 0 success, 1 a check failed, 2 a usage error. Output piped into a program that stops
+reading early (``minnet gradcheck | head``) ends quietly.
+"""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+
+from . import __version__
 
 
 def _color(text: str, code: str, enabled: bool) -> str:
     return f"\033[{code}m{text}\033[0m" if enabled else text
 
 
+def _seed(text: str) -> int:
+    """A non-negative integer seed, or a usage error (exit 2) saying so."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the seed must be a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"the seed must be a non-negative integer, got {value}")
+    return value
+
+
+# ---- minnet gradcheck ---------------------------------------------------------------------------
+
 def cmd_gradcheck(args: argparse.Namespace) -> int:
     """Check every op and layer's backward against finite differences and print a table."""
-    import minnet as mn
-    from minnet.gradcheck import verdict
-    from minnet.gradcheck_cases import all_cases
+    from .gradcheck import gradcheck, verdict
+    from .gradcheck.cases import all_cases
 
     tty = sys.stdout.isatty()
     cases = [c for c in all_cases() if not args.only or args.only.lower() in c.name.lower()]
@@ -22,15 +41,15 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         print(f"minnet gradcheck: no op or layer matches {args.only!r}", file=sys.stderr)
         return 2
     print("Gradient check: analytical backward() vs central finite differences, float64, eps=1e-6\n")
-    print(f"{'':2}{'kind':<6}{'op / layer':<30}{'input shapes':<34}{'max rel error':>14}  verdict")
+    print(f"{'':2}{'kind':<6}{'op / layer':<30}{'input shapes':<34}{'max rel error':>14}  verdict", flush=True)
     failed, start = [], time.perf_counter()
     for case in cases:
         inputs = case.inputs(args.seed)
-        report = mn.gradcheck(case.fn, inputs)
+        report = gradcheck(case.fn, inputs)
         word = verdict(report.max_rel_error, report.ok)
         code = {"fine": "32", "borderline": "33", "WRONG": "31"}[word]
         print(f"{'':2}{case.kind:<6}{case.name:<30}{case.shapes(inputs):<34}"
-              f"{report.max_rel_error:>14.2e}  {_color(word, code, tty)}")
+              f"{report.max_rel_error:>14.2e}  {_color(word, code, tty)}", flush=True)
         if not report.ok:
             failed.append((case, report))
     elapsed = time.perf_counter() - start
@@ -42,24 +61,40 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+# ---- the parser -----------------------------------------------------------------------------------
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="minnet", description="minnet: learn how neural networks train, "
                                      "and how training goes wrong.")
+    parser.add_argument("--version", action="version", version=f"minnet {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     p = sub.add_parser("gradcheck", help="check every op's and layer's gradient numerically")
     p.add_argument("--only", default="", help="check only the ops/layers whose name contains this text")
-    p.add_argument("--seed", type=int, default=0, help="seed for the random test inputs (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed for the random test inputs (default 0)")
     p.set_defaults(func=cmd_gradcheck)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:           # argparse exits 2 on a usage error, 0 for --help/--version
+        return int(e.code or 0)
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) stopped early: not an error. Point stdout at /dev/null so the
+        # interpreter's final flush does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

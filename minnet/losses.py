@@ -4,6 +4,11 @@ and weight penalties (``l1_penalty``, ``l2_penalty``).
 Each loss is a class (a Module, so it can be called like a layer) and a function
 (``mse_loss``, ``cross_entropy``, ... also exported by ``mn.functional``). ``reduction`` is
 ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element or per sample), as in PyTorch.
+
+Each classification loss says how its inputs become class decisions, in ``accuracy_rule`` (on the
+class and on the function): ``"argmax"`` (logits, one per class), ``"logit"`` (one raw score per
+decision, positive means 1) or ``"probability"`` (above 0.5 means 1). ``mn.fit`` reads it to
+report accuracy; a loss without it (regression, or your own function) reports none.
 Predictions and targets must have matching shapes: unlike PyTorch we refuse to broadcast, because
 ``(N, 1)`` predictions against ``(N,)`` targets would silently become an ``(N, N)`` loss.
 """
@@ -139,7 +144,8 @@ def check_class_labels(name: str, logits_shape: tuple, labels: Any) -> np.ndarra
         raise TypeError(f"{name}: labels must be integer class indices, got dtype {labels.dtype}")
     if labels.size and (labels.min() < 0 or labels.max() >= k):
         bad = np.unique(labels[(labels < 0) | (labels >= k)])[:5]
-        raise ValueError(f"{name}: labels must lie in [0, {k}) for {k} classes, got {bad.tolist()}"
+        raise ValueError(f"{name}: labels must be class indices in [0, {k}) because there are {k} logits "
+                         f"per sample (one per class), got {bad.tolist()}"
                          f"{' (labels counted from 1? subtract 1)' if labels.max() == k and labels.min() >= 1 else ''}")
     return labels.astype(np.int64, copy=False)
 
@@ -187,6 +193,9 @@ def cross_entropy(logits: Any, labels: Any, weight: Any = None, reduction: str =
     picked = log_softmax(logits, axis=1)[np.arange(len(labels)), labels]   # log p(correct class)
     losses = -picked if w is None else -picked * w[labels]
     return losses.sum() if reduction == "sum" else losses
+
+
+cross_entropy.accuracy_rule = "argmax"
 
 
 def _softplus(x: np.ndarray) -> np.ndarray:
@@ -282,6 +291,10 @@ def binary_cross_entropy(probs: Any, target: Any, weight: Any = None, reduction:
 # ---- penalties -------------------------------------------------------------------------------------
 
 
+binary_cross_entropy_with_logits.accuracy_rule = "logit"
+binary_cross_entropy.accuracy_rule = "probability"
+
+
 def _params(name: str, params: Iterable) -> list:
     params = [params] if isinstance(params, Tensor) else list(params)
     for p in params:
@@ -354,6 +367,8 @@ class CrossEntropyLoss(Module):
     Σ w[y_i]·ℓ_i / Σ w[y_i], as in PyTorch. Do not put a Softmax before it: it applies log-softmax itself.
     """
 
+    accuracy_rule = "argmax"
+
     def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
         super().__init__()
         self.weight = None if weight is None else np.asarray(weight.data if isinstance(weight, Tensor) else weight)
@@ -370,6 +385,8 @@ class CrossEntropyLoss(Module):
 class BCEWithLogitsLoss(Module):
     """Binary cross-entropy on raw scores (sigmoid built in, stable for any score)."""
 
+    accuracy_rule = "logit"
+
     def __init__(self, weight: Any = None, pos_weight: Any = None, reduction: str = "mean") -> None:
         super().__init__()
         self.weight, self.pos_weight = weight, pos_weight
@@ -384,6 +401,8 @@ class BCEWithLogitsLoss(Module):
 
 class BCELoss(Module):
     """Binary cross-entropy on probabilities in [0, 1] (logs clamped at −100, as PyTorch)."""
+
+    accuracy_rule = "probability"
 
     def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
         super().__init__()

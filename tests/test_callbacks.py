@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 import minnet as mn
-from minnet.callbacks import Callback, FitState, LRSchedulerCallback
-from minnet.history import History
+from minnet.train.callbacks import Callback, FitState, LRSchedulerCallback
+from minnet.train.history import History
 from minnet.train import evaluate
 
 

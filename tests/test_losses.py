@@ -122,7 +122,7 @@ def test_cross_entropy_float32():
 
 
 @pytest.mark.parametrize("labels, pattern", [
-    (np.array([0, 1, 3]), r"labels must lie in \[0, 3\) for 3 classes, got \[3\]"),
+    (np.array([0, 1, 3]), r"labels must be class indices in \[0, 3\) because there are 3 logits per sample \(one per class\), got \[3\]"),
     (np.array([0, -1, 2]), r"got \[-1\]"),
     (np.array([1, 2, 3]), "counted from 1"),
     (np.array([0.0, 1.5, 2.0]), r"non-integer values \[1.5\]"),

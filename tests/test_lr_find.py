@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import minnet as mn
-from minnet.lr_finder import LRFinderResult
+from minnet.train.lr_finder import LRFinderResult
 
 
 def mlp(n_out=2):

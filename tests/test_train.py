@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import minnet as mn
+from minnet import nn
 from minnet.train import TrainingDiverged, evaluate
 
 
@@ -317,14 +318,19 @@ def test_lengths_that_differ_are_named():
 
 def test_labels_outside_the_outputs_are_named():
     X, y = moons(n=64)
-    with pytest.raises(ValueError, match=r"CrossEntropyLoss needs class labels in \[0, 2\) because the model "
-                                         r"has 2 outputs, but the training labels range from 0 to 2"):
+    with pytest.raises(ValueError, match=r"CrossEntropyLoss.*labels must be class indices in \[0, 2\) because "
+                                         r"there are 2 logits per sample \(one per class\), got \[2\]"):
         _fit((X, np.where(np.arange(64) == 5, 2, y)))
     with pytest.raises(ValueError, match=r"labels counted from 1\? subtract 1"):
         _fit((X, y + 1))
-    with pytest.raises(ValueError, match="the validation labels range from -1 to 1"):
-        _fit((X, y), val=(X, y - (np.arange(64) == 0)))
-    with pytest.raises(ValueError, match="needs integer class labels"):
+    # a bad label in the validation set is caught before any update, not after the first epoch
+    model = nn.Sequential(nn.Dense(2, 2))
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"CrossEntropyLoss \(the validation labels\).*got \[-1\]"):
+        mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1), (X, y),
+               val=(X, y - (np.arange(64) == 0)), epochs=1, progress=False)
+    assert all(np.array_equal(before[k], v) for k, v in model.state_dict().items())
+    with pytest.raises(ValueError, match="labels must be integer class indices, got non-integer values"):
         _fit((X, y + 0.5))
     with pytest.raises(ValueError, match=r"BCEWithLogitsLoss needs targets in \[0, 1\].*range from 0 to 3"):
         _fit((X, (3 * y).reshape(-1, 1).astype(np.float32)), loss=mn.losses.BCEWithLogitsLoss(), n_out=1)
@@ -369,5 +375,107 @@ def test_top_level_names():
 
 def test_labels_in_a_dataloader_are_checked_too():
     X, y = moons(n=64)
-    with pytest.raises(ValueError, match="the training labels range from 0 to 5"):
+    with pytest.raises(ValueError, match=r"CrossEntropyLoss \(the training labels\).*got \[5\]"):
         _fit(mn.data.DataLoader(X, np.where(np.arange(64) == 63, 5, y), batch_size=16, shuffle=False))
+
+
+# ---- regressions: each of these failed before it was fixed -------------------------------------------
+
+_DIVERGING_SCRIPT = """
+import numpy as np, minnet as mn
+nn = mn.nn
+X = np.random.default_rng(0).standard_normal((64, 2)) * 100
+y = (X @ np.array([3.0, -2.0]) * 100).reshape(-1, 1)
+mn.manual_seed(0)
+m = nn.Sequential(nn.Dense(2, 16), nn.ReLU(), nn.Dense(16, 1))
+h = mn.fit(m, mn.losses.MSELoss(), mn.optim.SGD(m.parameters(), lr=10.0), (X, y), epochs=5, progress=False)
+print("diverged at epoch", h.diverged.epoch)
+"""
+
+
+@pytest.mark.parametrize("how", ["python -c", "stdin", "exec", "repl"])
+def test_divergence_is_reported_wherever_fit_is_called(how, tmp_path):
+    """The warning helper used to ask for the caller's source and crashed outside a script file."""
+    import subprocess
+    script = tmp_path / "diverge.py"
+    script.write_text(_DIVERGING_SCRIPT)
+    if how == "python -c":
+        cmd, stdin = [sys.executable, "-c", _DIVERGING_SCRIPT], None
+    elif how == "stdin":
+        cmd, stdin = [sys.executable, "-"], _DIVERGING_SCRIPT
+    elif how == "exec":
+        cmd, stdin = [sys.executable, "-c", f"exec(open({str(script)!r}).read())"], None
+    else:
+        cmd, stdin = [sys.executable, "-i", "-q"], _DIVERGING_SCRIPT
+    done = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "DivergenceWarning: Training diverged at epoch" in done.stderr
+    assert "diverged at epoch" in done.stdout
+
+
+def test_nan_in_the_inputs_is_blamed_on_the_data_not_the_learning_rate():
+    X, y = moons(n=64)
+    X = X.copy()
+    X[10, 1] = np.nan
+    model = nn.Sequential(nn.Dense(2, 8), nn.ReLU(), nn.Dense(8, 2))
+    with pytest.warns(mn.train.DivergenceWarning) as caught:
+        history = mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=1e-4),
+                         (X, y), epochs=1, batch_size=64, shuffle=False, progress=False)
+    message = str(caught[0].message)
+    assert "Not the learning rate" in message and "input batch holds 1 NaN/inf" in message
+    assert "rows [10], columns [1]" in message
+    assert "may be too high" not in message
+    assert history.diverged.cause == "data"
+
+
+def test_a_list_of_batches_is_a_list_of_batches_whatever_its_length():
+    X, y = moons(n=96)
+    for n_batches in (2, 3):
+        size = len(X) // n_batches
+        batches = [(X[i * size:(i + 1) * size], y[i * size:(i + 1) * size]) for i in range(n_batches)]
+        model = nn.Sequential(nn.Dense(2, 8), nn.ReLU(), nn.Dense(8, 2))
+        history = mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1),
+                         batches, epochs=2, progress=False)
+        assert history.steps_per_epoch == [n_batches, n_batches]
+    with pytest.raises(TypeError, match="iterator, which runs dry after one epoch"):
+        mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1),
+               iter(batches), epochs=2, progress=False)
+
+
+def test_string_data_is_refused_with_a_message():
+    model = nn.Sequential(nn.Dense(2, 2))
+    X = np.array([["a", "b"], ["c", "d"]])
+    with pytest.raises(TypeError, match=r"the training X must hold numbers, got an array of dtype <U1"):
+        mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1),
+               (X, np.array([0, 1])), epochs=1, progress=False)
+
+
+def test_accuracy_follows_the_losses_accuracy_rule_not_its_name():
+    """A loss of one's own, named anything, gets accuracy when it says how to decide a class."""
+    def my_loss(out, y):
+        return mn.functional.cross_entropy(out, y)
+    X, y = moons(n=64)
+    model = nn.Sequential(nn.Dense(2, 2))
+    plain = mn.fit(model, my_loss, mn.optim.SGD(model.parameters(), lr=0.1), (X, y), epochs=1, progress=False)
+    assert plain.train_acc == []
+    my_loss.accuracy_rule = "argmax"
+    with_rule = mn.fit(model, my_loss, mn.optim.SGD(model.parameters(), lr=0.1), (X, y), epochs=1, progress=False)
+    assert len(with_rule.train_acc) == 1
+
+
+def test_predict_runs_in_eval_mode_without_a_graph_and_restores_the_mode():
+    mn.manual_seed(0)
+    model = nn.Sequential(nn.Dense(3, 50), nn.Dropout(0.5), nn.Dense(50, 2))
+    X = np.random.default_rng(1).standard_normal((300, 3)).astype(np.float32)
+    model.train()
+    a = mn.train.predict(model, X, batch_size=64)
+    b = mn.train.predict(model, X, batch_size=7)
+    assert a.shape == (300, 2) and isinstance(a, np.ndarray)
+    assert np.allclose(a, b, atol=1e-6)                  # dropout off: the same outputs every time
+    W1, b1 = model[0].weight.data, model[0].bias.data   # eval mode: dropout is the identity
+    W2, b2 = model[2].weight.data, model[2].bias.data
+    np.testing.assert_allclose(a, (X @ W1 + b1) @ W2 + b2, rtol=1e-5, atol=1e-5)
+    assert model.training                                # the mode it was in
+    model.eval()
+    mn.train.predict(model, X)
+    assert not model.training

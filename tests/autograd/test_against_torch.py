@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import minnet as mn
-from minnet.gradcheck_cases import OP_CASES
+from minnet.gradcheck.cases import OP_CASES
 
 torch = pytest.importorskip("torch")
 

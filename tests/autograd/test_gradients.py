@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minnet as mn
-from minnet.gradcheck_cases import OP_CASES
+from minnet.gradcheck.cases import OP_CASES
 
 
 @pytest.mark.parametrize("case", OP_CASES, ids=[c.name for c in OP_CASES])

@@ -3,8 +3,8 @@ import pytest
 
 import minnet as mn
 from minnet import losses, nn
-from minnet.gradcheck_cases import all_cases
-from minnet.gradcheck_layer_cases import LAYER_CASES
+from minnet.gradcheck.cases import all_cases
+from minnet.gradcheck.cases import LAYER_CASES
 
 
 @pytest.mark.parametrize("case", LAYER_CASES, ids=[c.name for c in LAYER_CASES])

@@ -6,10 +6,11 @@ step"), and the loss of global step ``s`` is ``history.step_loss[s - 1]``.
 """
 from __future__ import annotations
 
-import importlib
 import math
 from dataclasses import dataclass
 from typing import Any
+
+from .. import _plotting
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Divergence:
     value: float         # the loss: nan, inf or -inf
     lr: float            # the learning rate in force
     message: str
+    cause: str = "loss"  # "data": the batch held NaN/inf; "weights": a weight already was; "loss": neither
 
     def __str__(self) -> str:
         return self.message
@@ -137,18 +139,12 @@ class History:
             parts.append("stopped_early=True")
         return f"History({', '.join(parts)})"
 
-    def plot(self, **kwargs):
-        """Draw the curves with ``minnet.plot`` (imported only now, so ``import minnet`` stays light)."""
-        return _plot_module().plot_history(self, **kwargs)
+    def plot(self, path=None, title: str | None = None):
+        """Loss (and accuracy) per epoch, drawn by :func:`minnet.plot.plot_history`; saved to ``path`` if given.
 
-
-def _plot_module():
-    # Looked up by name at call time: plotting lives on a higher floor, and matplotlib is loaded
-    # only when someone asks for a figure.
-    try:
-        return importlib.import_module("minnet.plot")
-    except ModuleNotFoundError as e:
-        raise RuntimeError("plotting needs minnet.plot (and matplotlib), which is not available") from e
+        Returns the matplotlib Figure. matplotlib is imported only now, so ``import minnet`` stays light.
+        """
+        return _plotting.draw("plot_history", self, path=path, title=title)
 
 
 def _fmt(x) -> str:

@@ -1,26 +1,9 @@
-"""Every matplotlib figure minnet draws. Imported only when a figure is asked for, so
-``import minnet`` never loads matplotlib; without a screen the file-only Agg backend is used.
-
-Each function returns the matplotlib ``Figure``; pass ``path=`` to also save it as an image.
-"""
+"""Training curves: loss and accuracy per epoch (``History.plot``) and the LR range test (``lr_find``)."""
 from __future__ import annotations
 
-import os
+import numpy as np
 
-import matplotlib
-
-if not os.environ.get("DISPLAY") and not os.environ.get("MPLBACKEND"):
-    matplotlib.use("Agg")   # no screen (a server, CI): draw to files only
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-
-def _finish(fig, path):
-    fig.tight_layout()
-    if path is not None:
-        fig.savefig(path, dpi=110)
-    return fig
+from ._base import finish, plt
 
 
 def plot_history(history, path=None, title: str | None = None):
@@ -53,7 +36,7 @@ def plot_history(history, path=None, title: str | None = None):
         ax.legend()
     if title:
         fig.suptitle(title)
-    return _finish(fig, path)
+    return finish(fig, path)
 
 
 def plot_lr_find(result, path=None, title: str | None = "Learning-rate range test"):
@@ -75,4 +58,4 @@ def plot_lr_find(result, path=None, title: str | None = "Learning-rate range tes
     ax.legend()
     if title:
         ax.set_title(title)
-    return _finish(fig, path)
+    return finish(fig, path)

@@ -18,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from minnet.callbacks import restore_weights, snapshot_weights
-from minnet.history import _plot_module
+from .. import _plotting
+from .batching import as_input, as_pair, as_targets, param_dtype, training_batches
+from .callbacks import restore_weights, snapshot_weights
 
 
 @dataclass
@@ -61,9 +62,9 @@ class LRFinderResult:
                 f"{end}; suggested_lr={self.suggested_lr:.3g}, min_loss_lr={self.min_loss_lr:.3g}, "
                 f"steepest_lr={steep})")
 
-    def plot(self, **kwargs):
-        """Draw loss against lr (log axis) with ``minnet.plot``, marking the suggestion."""
-        return _plot_module().plot_lr_find(self, **kwargs)
+    def plot(self, path=None, title: str | None = "Learning-rate range test"):
+        """Loss against lr (log axis) with the suggestion marked (:func:`minnet.plot.plot_lr_find`)."""
+        return _plotting.draw("plot_lr_find", self, path=path, title=title)
 
 
 def _smooth_and_suggest(lrs: np.ndarray, raw: np.ndarray, smoothing: float):
@@ -108,9 +109,6 @@ def lr_find(model, loss_fn, optimizer, train: Any, start_lr: float = 1e-7, end_l
     state and learning rate are exactly as before. Returns an :class:`LRFinderResult`, which unpacks as
     ``lrs, losses, suggested_lr``.
     """
-    from minnet.train import _input, _pair, _targets       # at call time: train imports this module
-    from minnet.data import DataLoader
-
     if not (start_lr > 0 and end_lr > start_lr):
         raise ValueError(f"lr_find: need 0 < start_lr < end_lr, got start_lr={start_lr!r}, end_lr={end_lr!r}")
     if isinstance(num_steps, bool) or not isinstance(num_steps, int) or num_steps < 2:
@@ -119,11 +117,10 @@ def lr_find(model, loss_fn, optimizer, train: Any, start_lr: float = 1e-7, end_l
         raise ValueError(f"lr_find: smoothing must be in (0, 1] (1 = no smoothing), got {smoothing!r}")
     if not diverge_threshold > 1:
         raise ValueError(f"lr_find: diverge_threshold must be > 1, got {diverge_threshold!r}")
-    pair = _pair("training", train, who="lr_find")
-    loader = DataLoader(*pair, batch_size=batch_size or len(pair[0]), shuffle=True, seed=seed) \
-        if pair is not None else train
+    pair = as_pair("training", train, who="lr_find")
+    loader = training_batches(pair, batch_size, shuffle=True, seed=seed) if pair is not None else train
     params = list(model.parameters())
-    dtype = params[0].data.dtype if params else None
+    dtype = param_dtype(model)
 
     saved_weights = snapshot_weights(model)
     saved_grads = [None if p.grad is None else p.grad.copy() for p in params]
@@ -144,7 +141,7 @@ def lr_find(model, loss_fn, optimizer, train: Any, start_lr: float = 1e-7, end_l
                 xb, yb = next(batches)
             optimizer.lr = float(lr)
             optimizer.zero_grad()
-            loss = loss_fn(model(_input(xb, dtype)), _targets(yb))
+            loss = loss_fn(model(as_input(xb, dtype)), as_targets(yb))
             value = float(loss.item())
             lrs.append(float(lr))
             raw.append(value)

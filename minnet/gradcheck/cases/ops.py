@@ -1,57 +1,11 @@
-"""The table of gradient checks that ``minnet gradcheck`` runs and the test-suite reuses.
-
-Each :class:`Case` names an op (or, later, a layer), builds its float64 inputs from a generator,
-and states the op's valid input domain (e.g. ``log`` only on positive numbers, ``abs`` away from
-its kink at 0, where a finite difference straddles the corner and disagrees with any subgradient).
-"""
+"""The op rows of ``minnet gradcheck``: arithmetic with broadcasting, matrix products, reductions,
+elementwise maths, shapes and indexing, and the ops that join tensors."""
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 
-import minnet as mn
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    fn: Callable
-    make: Callable[[np.random.Generator], Sequence]   # rng -> inputs for mn.gradcheck
-    kind: str = "op"
-
-    def inputs(self, seed: int = 0) -> list:
-        return list(self.make(np.random.default_rng(seed)))
-
-    @staticmethod
-    def shapes(inputs: Sequence) -> str:
-        """The shapes of the array inputs, for the table ("(3, 4), (4,)")."""
-        return ", ".join(str(np.shape(a)) for a in inputs if hasattr(a, "shape"))
-
-
-def normal(*shapes):
-    return lambda rng: [rng.standard_normal(s) for s in shapes]
-
-
-def positive(*shapes):
-    return lambda rng: [rng.uniform(0.5, 2.0, s) for s in shapes]
-
-
-def away_from_zero(*shapes):
-    """Values with |x| in [0.1, 2]: keeps finite differences (eps = 1e-6) off a kink at 0."""
-    return lambda rng: [rng.uniform(0.1, 2.0, s) * rng.choice([-1.0, 1.0], s) for s in shapes]
-
-
-def distinct(*shapes):
-    """A permutation of well-separated values: no ties for max/maximum to straddle."""
-    def make(rng):
-        out = []
-        for s in shapes:
-            n = int(np.prod(s))
-            out.append(rng.permutation(np.linspace(-2, 2, n)).reshape(s) + 0.01 * rng.standard_normal(s))
-        return out
-    return make
+from ...autograd import concatenate, maximum, stack, where
+from ._case import Case, away_from_zero, distinct, normal, positive
 
 
 def _gather(rng):
@@ -110,25 +64,9 @@ OP_CASES: list[Case] = [
     Case("getitem (slice)", lambda a: a[1:, ::2], normal((3, 4))),
     Case("getitem (repeated indices)", lambda a, idx: a[idx], _gather),
     Case("getitem (boolean mask)", lambda a, m: a[m], lambda rng: [rng.standard_normal((3, 4)), rng.random((3, 4)) > 0.5]),
-    Case("concatenate", lambda a, b: mn.concatenate([a, b, a], axis=1), normal((2, 3), (2, 2))),
-    Case("stack", lambda a, b: mn.stack([a, b], axis=1), normal((2, 3), (2, 3))),
-    Case("where", lambda c, a, b: mn.where(c, a, b), _where),
-    Case("maximum", lambda a, b: mn.maximum(a, b), _maximum),
+    Case("concatenate", lambda a, b: concatenate([a, b, a], axis=1), normal((2, 3), (2, 2))),
+    Case("stack", lambda a, b: stack([a, b], axis=1), normal((2, 3), (2, 3))),
+    Case("where", lambda c, a, b: where(c, a, b), _where),
+    Case("maximum", lambda a, b: maximum(a, b), _maximum),
     Case("chain (shared input)", lambda a: (a * a.exp()).sum(axis=0) - a.tanh().mean(axis=0), normal((3, 4))),
 ]
-
-
-
-def all_cases() -> list[Case]:
-    """Every op case, then every layer and loss case (listed in ``gradcheck_layer_cases.py``)."""
-    from .gradcheck_layer_cases import LAYER_CASES
-    return OP_CASES + LAYER_CASES
-
-
-def __getattr__(name: str):
-    # LAYER_CASES lives next door (it needs minnet.nn, which the op cases do not); it is imported on
-    # first use so that either module can be imported first.
-    if name == "LAYER_CASES":
-        from .gradcheck_layer_cases import LAYER_CASES
-        return LAYER_CASES
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import functional as F
-from .gradcheck_cases import Case, away_from_zero, distinct, normal
-from .losses import l1_penalty, l2_penalty
-from .nn import Flatten
+from ... import functional as F
+from ...losses import l1_penalty, l2_penalty
+from ...nn import Flatten
+from ._case import Case, away_from_zero, distinct, normal
 
 
 def _labels(n: int, k: int):

@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from minnet.history import History
-from minnet.optim import LRScheduler, ReduceLROnPlateau
+from ..optim import LRScheduler, ReduceLROnPlateau
+from .history import History
 
 
 @dataclass

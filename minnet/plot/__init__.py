@@ -1,0 +1,11 @@
+"""Floor 5: every matplotlib figure minnet draws, one module per family of figures.
+
+Imported only when a figure is asked for (``history.plot()``, ``mon.plot()``, ...), so ``import
+minnet`` never loads matplotlib; without a screen the file-only Agg backend is used. Each function
+returns the matplotlib ``Figure``; pass ``path=`` to also save it as an image.
+
+* ``history.py``: :func:`plot_history` (loss and accuracy per epoch), :func:`plot_lr_find`.
+"""
+from .history import plot_history, plot_lr_find
+
+__all__ = ["plot_history", "plot_lr_find"]
