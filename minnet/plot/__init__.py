@@ -5,7 +5,9 @@ minnet`` never loads matplotlib; without a screen the file-only Agg backend is u
 returns the matplotlib ``Figure``; pass ``path=`` to also save it as an image.
 
 * ``history.py``: :func:`plot_history` (loss and accuracy per epoch), :func:`plot_lr_find`.
+* ``failures.py``: the catalog's figures, a mode's symptom broken next to fixed.
 """
+from ._base import close
 from .history import plot_history, plot_lr_find
 
-__all__ = ["plot_history", "plot_lr_find"]
+__all__ = ["plot_history", "plot_lr_find", "close"]
