@@ -19,6 +19,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 import minnet as mn
+from .template import render
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,6 @@ class Exercise:
 
     def template(self) -> str:
         """The text of the student's file: class skeleton, docstring, and how to check it."""
-        from .template import render
         return render(self)
 
     def reference_forward(self, inputs: Sequence, kwargs: dict) -> np.ndarray:
