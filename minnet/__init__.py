@@ -10,7 +10,7 @@ The house, lowest floor first (each floor imports only the floors below it):
 2. ``autograd``: ``Tensor``, ``Function``, ``backward()``
 3. ``nn``, ``optim``, ``losses``, ``init``, ``functional``, ``data``, ``checkpoint``
 4. ``train`` (``fit``, ``History``, ``lr_find``), ``gradcheck``
-5. ``plot`` (every figure)
+5. ``plot`` (every figure), ``exercises`` (write an op, have its gradient checked)
 6. this module and the ``minnet`` command
 
 Subpackages load on first use (``mn.nn``, ``mn.data``, ...), so ``import minnet`` stays quick.
@@ -27,7 +27,7 @@ from .gradcheck import GradcheckReport, gradcheck, gradcheck_module
 __version__ = "0.1.0"
 
 _SUBMODULES = {"kernels", "autograd", "nn", "optim", "losses", "init", "functional", "data", "plot", "train",
-               "checkpoint"}
+               "checkpoint", "exercises"}
 _LAZY_NAMES = {
     "fit": "train", "History": "train", "EarlyStopping": "train", "lr_find": "train",
     "save": "checkpoint", "load": "checkpoint",

@@ -61,6 +61,40 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+# ---- minnet exercises / minnet exercise start|check ----------------------------------------------
+
+def cmd_exercises(args: argparse.Namespace) -> int:
+    """List the gradient-checking exercises."""
+    from .exercises import commands
+    return commands.list_exercises()
+
+
+def cmd_exercise(args: argparse.Namespace) -> int:
+    """Write an exercise's template, or check a student's file."""
+    from .exercises import commands
+    if args.exercise_command == "start":
+        return commands.start(args.name, args.dir, args.force)
+    if args.exercise_command == "check":
+        return commands.check_file(args.file)
+    args.exercise_parser.print_usage(sys.stderr)
+    print("minnet exercise: say what to do: start NAME, or check FILE", file=sys.stderr)
+    return 2
+
+
+def add_exercise_commands(sub) -> None:
+    p = sub.add_parser("exercises", help="list the gradient-checking exercises")
+    p.set_defaults(func=cmd_exercises)
+    p = sub.add_parser("exercise", help="start or check a gradient-checking exercise")
+    p.set_defaults(func=cmd_exercise, exercise_parser=p)
+    actions = p.add_subparsers(dest="exercise_command", metavar="start|check")
+    start = actions.add_parser("start", help="write the template of an exercise to DIR/NAME.py")
+    start.add_argument("name", metavar="NAME", help="the exercise (see `minnet exercises`)")
+    start.add_argument("--dir", default=".", help="the folder to write it to (default: this one)")
+    start.add_argument("--force", action="store_true", help="write over an existing file")
+    check = actions.add_parser("check", help="check your op: forward values and gradients")
+    check.add_argument("file", metavar="FILE", help="your exercise file, e.g. sigmoid.py")
+
+
 # ---- the parser -----------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", default="", help="check only the ops/layers whose name contains this text")
     p.add_argument("--seed", type=_seed, default=0, help="seed for the random test inputs (default 0)")
     p.set_defaults(func=cmd_gradcheck)
+    add_exercise_commands(sub)
     return parser
 
 
