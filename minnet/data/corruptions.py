@@ -225,7 +225,7 @@ def scale_features(X, scales=None, offsets=None) -> np.ndarray:
     [[1.0, 1005.0]]
     """
     fn = "scale_features"
-    X = _table(fn, _checks.features(fn, X))
+    X = _table(fn, _checks.numeric(fn, X))
     d = X.shape[1]
     scales = 10.0 ** np.linspace(-2, 3, d) if scales is None else np.asarray(scales, dtype=np.float64)
     offsets = np.zeros(d) if offsets is None else np.asarray(offsets, dtype=np.float64)
@@ -252,7 +252,7 @@ def add_outliers(X, fraction: float = 0.05, scale: float = 10.0, seed=None, retu
     (2, True)
     """
     fn = "add_outliers"
-    X = _checks.features(fn, X)
+    X = _checks.numeric(fn, X)
     fraction = _checks.fraction(fn, "fraction", fraction)
     scale = _checks.non_negative(fn, "scale", scale)
     X = X if X.dtype.kind == "f" else X.astype(np.float32)
@@ -278,7 +278,7 @@ def add_noise_features(X, n_features: int = 10, noise: float = 1.0, seed=None) -
     (4, 5)
     """
     fn = "add_noise_features"
-    X = _table(fn, _checks.features(fn, X))
+    X = _table(fn, _checks.numeric(fn, X))
     n_features = _checks.positive_int(fn, "n_features", n_features)
     noise = _checks.non_negative(fn, "noise", noise)
     rng = rng_from(seed)

@@ -56,7 +56,7 @@ class _Scaler:
     def fit(self, X):
         """Learn the statistics from ``X`` (the training data only). Returns ``self``."""
         fn = f"{self._name}.fit"
-        X = _checks.features(fn, X)
+        X = _checks.numeric(fn, X)
         axes = self._axes(fn, X)
         if X.size == 0:
             raise ValueError(f"{fn}: X has no samples")
@@ -90,7 +90,7 @@ class _Scaler:
     def _check_fitted(self, fn: str, X) -> np.ndarray:
         if self.shift_ is None:
             raise RuntimeError(f"{fn}: call fit(X_train) first")
-        X = _checks.features(fn, X)
+        X = _checks.numeric(fn, X)
         fits = X.ndim == len(self._sample_shape) + 1 and all(
             X.shape[a] == self._sample_shape[a - 1] for a in self._kept_axes)
         if not fits:

@@ -187,3 +187,9 @@ def test_inputs_are_never_modified(corrupt):
     np.testing.assert_array_equal(y, y_before)
     for array in out if isinstance(out, tuple) else (out,):
         assert not np.shares_memory(array, X) and not np.shares_memory(array, y)
+
+
+@pytest.mark.parametrize("corrupt", [scale_features, add_outliers, add_noise_features])
+def test_corruptions_that_compute_on_x_refuse_strings_by_name(corrupt):
+    with pytest.raises(TypeError, match=rf"^{corrupt.__name__}: X must hold numbers, got an array of dtype <U1"):
+        corrupt(np.array([["a", "b"], ["c", "d"]]))

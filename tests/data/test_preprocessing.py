@@ -130,3 +130,25 @@ def test_one_hot():
         one_hot(np.array([3]), num_classes=3)
     with pytest.raises(ValueError, match="class labels >= 0"):
         one_hot(np.array([-1, 0]))
+
+
+WORDS = np.array([["red", "1.5"], ["blue", "2.0"]])
+
+
+@pytest.mark.parametrize("scaler", [Standardizer, MinMaxScaler])
+def test_strings_are_refused_with_a_message_when_fitting_and_transforming(scaler):
+    name = scaler.__name__
+    with pytest.raises(TypeError, match=rf"^{name}.fit: X must hold numbers, got an array of dtype <U4 "
+                                        r"\(first values \['red', '1.5', 'blue'\]\); .*one-hot"):
+        scaler().fit(WORDS)
+    fitted = scaler().fit(np.array([[0.0, 1.0], [1.0, 3.0]]))
+    for method in ("transform", "inverse_transform"):
+        with pytest.raises(TypeError, match=rf"^{name}.{method}: X must hold numbers, got an array of dtype <U4"):
+            getattr(fitted, method)(WORDS)
+
+
+def test_python_objects_and_ragged_rows_are_refused():
+    with pytest.raises(TypeError, match=r"Standardizer.fit: X must hold numbers, got an array of dtype object"):
+        Standardizer().fit(np.array([[1.0, None], [2.0, 3.0]], dtype=object))
+    with pytest.raises(ValueError, match=r"Standardizer.fit: X cannot be read as one array \(rows of different lengths\?\)"):
+        Standardizer().fit([[1.0, 2.0], [3.0]])
