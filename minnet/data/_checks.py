@@ -50,7 +50,7 @@ def numeric(fn: str, X, name: str = "X") -> np.ndarray:
     if X.dtype.kind not in "biuf":
         raise TypeError(f"{fn}: {name} must hold numbers, got an array of dtype {X.dtype} (first values "
                         f"{X.reshape(-1)[:3].tolist()}); encode text categories as integer codes first "
-                        "(then as one-hot columns), and parse numbers stored as text with X.astype(float)")
+                        "(then one_hot_columns), and parse numbers stored as text with X.astype(float)")
     return X
 
 
