@@ -73,13 +73,17 @@ def render_markdown(text: str, width: int, style: Style) -> str:
             item = None
 
     for line in text.splitlines():
-        if _FENCE.match(line):
+        if _FENCE.match(line):                     # ``` opens or closes a code block
             flush()
             fenced = not fenced
             continue
-        if fenced or line.startswith("    ") and not paragraph and item is None or line.lstrip().startswith("|"):
-            flush()
-            out.append(style.code("    " + line.strip("\n")) if fenced else line)
+        if fenced:
+            out.append(style.code("    " + line))
+            continue
+        continues_text = bool(paragraph) or item is not None
+        if line.lstrip().startswith("|") or (line.startswith("    ") and not continues_text):
+            flush()                                # a table row, or an indented block (formulas): as written
+            out.append(line)
             continue
         heading = _HEADING.match(line)
         bullet = _ITEM.match(line)

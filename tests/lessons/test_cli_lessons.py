@@ -33,7 +33,8 @@ def test_an_unknown_lesson_is_a_usage_error(capsys):
 
 def test_lesson_by_number_with_leading_zero(capsys, tmp_path):
     assert main(["lesson", "01", "--no-pause", "--quick", "--figures", str(tmp_path)]) == 0
-    assert "End of lesson 1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "End of lesson 1" in out and "Next: minnet lesson 2 (Write your own op)" in out
 
 
 def test_notebook_without_nbformat_says_how_to_get_it(capsys, tmp_path, monkeypatch):

@@ -6,6 +6,7 @@ import pytest
 
 from minnet.lessons import FIGURES_ENV, QUICK_ENV, read_lesson
 from minnet.lessons.stepper import step
+from minnet.lessons.terminal import CONTINUE, NEXT, QUIT, read_key
 
 SMALL = '''\
 # %% [markdown]
@@ -140,9 +141,13 @@ def test_output_is_set_off_and_text_is_plain_when_piped(tmp_path):
     assert "  ▏ count is 2" in out                             # output below it
 
 
-@pytest.mark.parametrize("keys, stopped", [("\n", False), ("q\n", True), ("Q\n", True), ("c\n", False), ("x\n", False)])
-def test_keys_read_from_a_pipe(keys, stopped):
-    from minnet.lessons.terminal import CONTINUE, NEXT, QUIT, read_key
-    expected = {"\n": NEXT, "x\n": NEXT, "c\n": CONTINUE}.get(keys, QUIT)
-    assert read_key(io.StringIO(keys)) == expected
-    assert (expected == QUIT) == stopped
+@pytest.mark.parametrize("line, meaning", [("\n", NEXT), ("x\n", NEXT), ("c\n", CONTINUE), ("q\n", QUIT),
+                                           ("Q\n", QUIT), ("", QUIT)])
+def test_keys_read_from_a_pipe(line, meaning):
+    assert read_key(io.StringIO(line)) == meaning
+
+
+def test_a_draft_is_named_by_its_path_when_stopped(tmp_path):
+    lesson = lesson_file(tmp_path)
+    _, out = run(lesson, keys="q\n")
+    assert f"Start again with: minnet lesson {lesson.path}" in out and "Next:" not in out
