@@ -54,7 +54,7 @@ def show(fig, name: str) -> Path:
     """
     folder = figures_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / (name if Path(name).suffix else f"{name}.png")
+    path = folder / (name if name.endswith(".png") else f"{name}.png")
     fig.savefig(path, dpi=110, bbox_inches="tight")
     pyplot = sys.modules.get("matplotlib.pyplot")   # loaded already if pyplot made the figure
     if pyplot is not None:

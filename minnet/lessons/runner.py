@@ -57,7 +57,7 @@ class LessonRun:
         """(headline, details) for an error raised while ``cell`` ran, in a student's terms.
 
         An ``AssertionError`` raised by an assert of the lesson itself is a failed claim: the headline
-        quotes the claim. Anything else gets the traceback from the lesson's frame on.
+        quotes the claim ("check failed" in a check cell, "assertion failed" elsewhere). Anything else gets the traceback from the lesson's frame on.
         """
         summary = traceback.TracebackException.from_exception(error)
         frames = list(summary.stack)
@@ -69,7 +69,7 @@ class LessonRun:
         where = f" in cell {index} ({self.lesson.path.name}, line {line})"
         if isinstance(error, AssertionError) and ours and ours[-1] == len(frames) - 1:
             claim = str(error) or f"`{(frames[-1].line or '').strip()}`"
-            return f"check failed{where}: {claim}", ""
+            return f"{'check' if cell.is_check else 'assertion'} failed{where}: {claim}", ""
         summary.stack = traceback.StackSummary.from_list(frames[ours[0]:] if ours else [])
         message = error.msg if isinstance(error, SyntaxError) else str(error)
         headline = f"{type(error).__name__}{where}" + (f": {message}" if message else "")

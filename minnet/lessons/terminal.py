@@ -14,6 +14,12 @@ import sys
 import textwrap
 from typing import TextIO
 
+try:                 # single key presses need termios (Unix); without it a line is read
+    import termios
+    import tty
+except ImportError:  # pragma: no cover - Windows
+    termios = tty = None
+
 MAX_WIDTH = 100   # text wider than this is hard to read, however wide the terminal
 
 
@@ -180,24 +186,20 @@ _KEYS = {"\n": NEXT, "\r": NEXT, " ": NEXT, "n": NEXT, "c": CONTINUE, "q": QUIT,
 def read_key(stdin: TextIO) -> str:
     """Wait for the student: ``NEXT`` (Enter), ``CONTINUE`` (c: run to the end) or ``QUIT`` (q).
 
-    On a terminal one key press is enough (no Enter needed after q); from a pipe a line is read, and
-    the end of the input quits.
+    On a terminal one key press is enough (no Enter needed after q); from a pipe, or where single
+    keys cannot be read (Windows), a line is read. The end of the input quits.
     """
     try:
         fd = stdin.fileno()
-        tty = os.isatty(fd)
+        single_keys = termios is not None and os.isatty(fd)
     except (AttributeError, ValueError, io.UnsupportedOperation):
-        tty = False
-    if not tty:
+        single_keys = False
+    if not single_keys:
         line = stdin.readline()
-        if not line:
-            return QUIT
-        return _KEYS.get(line.strip()[:1] or "\n", NEXT)
-    import termios
-    import tty as tty_mode
+        return _KEYS.get(line.strip()[:1] or "\n", NEXT) if line else QUIT
     saved = termios.tcgetattr(fd)
     try:
-        tty_mode.setcbreak(fd, termios.TCSANOW)    # not TCSAFLUSH: keep keys typed ahead
+        tty.setcbreak(fd, termios.TCSANOW)    # not TCSAFLUSH, which would drop keys typed ahead
         while True:
             key = os.read(fd, 1).decode(errors="replace")
             if key == "":

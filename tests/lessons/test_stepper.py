@@ -151,3 +151,8 @@ def test_a_draft_is_named_by_its_path_when_stopped(tmp_path):
     lesson = lesson_file(tmp_path)
     _, out = run(lesson, keys="q\n")
     assert f"Start again with: minnet lesson {lesson.path}" in out and "Next:" not in out
+
+
+def test_an_assert_in_a_plain_code_cell_is_an_assertion_not_a_check(tmp_path):
+    status, out = run(lesson_file(tmp_path, '# %%\nassert 1 == 2, "one is two"\n'), pause=False)
+    assert status == 1 and "✗ assertion failed in cell 1 (07_small.py, line 2): one is two" in out
