@@ -87,7 +87,7 @@ class _Stepper:
             headline, details = self.runner.describe(error, cell)
             if details:
                 self.say(details.rstrip("\n"))
-            self.say(self.style.bad(f"✗ {headline}"))
+            self.say(self.style.bad(self.wrap(f"✗ {headline}")))
             return False
         output.end_line()
         for claim in claims:

@@ -136,7 +136,8 @@ def render_code(source: str, first_line: int, style: Style, width: int = MAX_WID
     room = max(20, width - digits - 3)
     rows = []
     for i, line in enumerate(source.split("\n")):
-        pieces = [line[k:k + room] for k in range(0, len(line), room)] or [""]
+        pieces = textwrap.wrap(line, room, drop_whitespace=False, replace_whitespace=False,
+                               break_on_hyphens=False) or [""]
         rows.append(style.dim(f"{first_line + i:>{digits}} │ ") + pieces[0])
         rows.extend(style.dim(f"{'':>{digits}} ┆ ") + piece for piece in pieces[1:])
     return "\n".join(rows)

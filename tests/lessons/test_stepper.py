@@ -45,12 +45,17 @@ def run(lesson, keys="", **options):
     return status, out.getvalue()
 
 
+def one_line(text):
+    """The text with its wrapped lines (and runs of spaces) joined by single spaces."""
+    return " ".join(text.split())
+
+
 def test_no_pause_runs_every_cell_in_one_namespace(tmp_path):
     status, out = run(lesson_file(tmp_path), pause=False)
     assert status == 0
     assert "count is 1 quick is False main is True" in out
     assert "count is 3" in out
-    assert "✓ the count carried over from cell to cell (count = 2)" in out
+    assert "✓ the count carried over from cell to cell (count = 2)" in one_line(out)
     assert "End of lesson 7: 1 claims checked" in out
 
 
@@ -90,28 +95,28 @@ def test_a_failed_check_exits_1_and_names_the_claim(tmp_path):
     status, out = run(lesson, pause=False)
     assert status == 1
     assert ("✗ check failed in cell 4 (07_small.py, line 17): the count carried over from cell to cell "
-            "(count = 2)") in out
+            "(count = 2)") in one_line(out)
     assert "count is 3" not in out            # the lesson stops at the failed check
 
 
 def test_an_assert_without_message_is_quoted(tmp_path):
     lesson = lesson_file(tmp_path, "# %%\nx = 1\n# %% tags=[\"check\"]\nassert x == 2\n")
     status, out = run(lesson, pause=False)
-    assert status == 1 and "check failed in cell 2 (07_small.py, line 4): `assert x == 2`" in out
+    assert status == 1 and "check failed in cell 2 (07_small.py, line 4): `assert x == 2`" in one_line(out)
 
 
 def test_an_error_shows_the_lesson_line_and_no_runner_frames(tmp_path):
     text = "# %%\ndef helper(v):\n    return 1 / v\n\n# %%\nprint('before')\nhelper(0)\n"
     status, out = run(lesson_file(tmp_path, text), pause=False)
     assert status == 1
-    assert "✗ ZeroDivisionError in cell 2 (07_small.py, line 7): division by zero" in out
+    assert "✗ ZeroDivisionError in cell 2 (07_small.py, line 7): division by zero" in one_line(out)
     assert 'line 7, in <module>' in out and "line 3, in helper" in out
     assert "runner.py" not in out and "stepper.py" not in out
 
 
 def test_a_syntax_error_names_its_line(tmp_path):
     status, out = run(lesson_file(tmp_path, "# %%\nx = 1\n\n# %%\ny = (1,\n"), pause=False)
-    assert status == 1 and "✗ SyntaxError in cell 2 (07_small.py, line 5)" in out
+    assert status == 1 and "✗ SyntaxError in cell 2 (07_small.py, line 5)" in one_line(out)
 
 
 def test_show_saves_the_figure_names_it_and_opens_no_window(tmp_path):
@@ -155,4 +160,4 @@ def test_a_draft_is_named_by_its_path_when_stopped(tmp_path):
 
 def test_an_assert_in_a_plain_code_cell_is_an_assertion_not_a_check(tmp_path):
     status, out = run(lesson_file(tmp_path, '# %%\nassert 1 == 2, "one is two"\n'), pause=False)
-    assert status == 1 and "✗ assertion failed in cell 1 (07_small.py, line 2): one is two" in out
+    assert status == 1 and "✗ assertion failed in cell 1 (07_small.py, line 2): one is two" in one_line(out)
