@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import pathlib
 import sys
 import time
 
@@ -95,6 +96,58 @@ def add_exercise_commands(sub) -> None:
     check.add_argument("file", metavar="FILE", help="your exercise file, e.g. sigmoid.py")
 
 
+# ---- minnet lessons, minnet lesson N ------------------------------------------------------------
+
+def cmd_lessons(args: argparse.Namespace) -> int:
+    """List the lessons: number, title and the one-line summary of each."""
+    from .lessons import catalog
+    from .lessons.terminal import Style, text_width
+
+    style, width = Style.for_stream(sys.stdout), text_width()
+    print("Lessons (step through one with `minnet lesson N`; add --no-pause to run it straight through):\n")
+    for lesson in catalog():
+        line = f"{lesson.number:>3}  {lesson.title}: {lesson.summary}"
+        if sys.stdout.isatty() and len(line) > width:
+            line = line[:width - 1] + "…"
+        print(line.replace(lesson.title, style.bold(lesson.title), 1))
+    return 0
+
+
+def cmd_lesson(args: argparse.Namespace) -> int:
+    """Step through lesson N (or write it as a notebook with --notebook)."""
+    from .lessons import find
+    from .lessons.stepper import step
+
+    try:
+        lesson = find(args.number)
+    except LookupError as e:
+        print(f"minnet lesson: {e.args[0]}", file=sys.stderr)
+        return 2
+    if args.notebook:
+        from .lessons.notebook import write_notebook
+        try:
+            path = write_notebook(lesson, args.notebook)
+        except RuntimeError as e:
+            print(f"minnet lesson: {e}", file=sys.stderr)
+            return 1
+        print(f"wrote lesson {lesson.number} as the notebook {path}; open it with: jupyter lab {path}")
+        return 0
+    return step(lesson, pause=not args.no_pause, quick=args.quick, figures=args.figures)
+
+
+def _add_lesson_commands(sub) -> None:
+    p = sub.add_parser("lessons", help="list the step-through lessons")
+    p.set_defaults(func=cmd_lessons)
+    p = sub.add_parser("lesson", help="step through a lesson, one cell at a time")
+    p.add_argument("number", help="the lesson's number (`minnet lessons` lists them), or a lesson file's path")
+    p.add_argument("--no-pause", action="store_true", help="run straight through without waiting for Enter")
+    p.add_argument("--quick", action="store_true", help="fewer epochs and less data: the lesson runs in seconds")
+    p.add_argument("--notebook", metavar="PATH", help="write the lesson as a Jupyter notebook (.ipynb) instead")
+    p.add_argument("--figures", metavar="DIR", type=pathlib.Path,
+                   help="where figures are saved (default: ./minnet-figures)")
+    p.set_defaults(func=cmd_lesson)
+
+
 # ---- the parser -----------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -107,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=0, help="seed for the random test inputs (default 0)")
     p.set_defaults(func=cmd_gradcheck)
     add_exercise_commands(sub)
+    _add_lesson_commands(sub)
     return parser
 
 
