@@ -63,6 +63,11 @@ def _y_scale(ax, series: list[np.ndarray], always_log: bool = False) -> None:
         return
     if (values == 0).any():
         ax.set_yscale("symlog", linthresh=float(positive.min()))
+        ax.set_ylim(bottom=0)
+        # symlog labels every decade; keep about six labelled ticks
+        low, high = math.ceil(math.log10(positive.min())), math.ceil(math.log10(positive.max()))
+        stride = max(1, math.ceil((high - low) / 6))
+        ax.set_yticks([0.0] + [10.0 ** e for e in range(low, high + 1, stride)])
     else:
         ax.set_yscale("log")
 
@@ -105,12 +110,14 @@ def plot_monitor(mon: Monitor, path=None, metrics=None, layers=None, title: str 
         _dress_panel(ax, metric, steps, [v for _, v in shown])
     for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
-    handles = [plt.Line2D([], [], color=colours[n], lw=2) for n in chosen]
-    fig.legend(handles, [_label(n, mon.layer_types[n]) for n in chosen], loc="center right",
+    drawn = {name for _, shown in panels for name, _ in shown}
+    legend = [n for n in mon.layers if n in drawn]
+    handles = [plt.Line2D([], [], color=colours[n], lw=2) for n in legend]
+    fig.legend(handles, [_label(n, mon.layer_types[n]) for n in legend], loc="center right",
                title="layer (input → output)", fontsize=8, title_fontsize=8,
-               ncol=math.ceil(len(chosen) / 22))
+               ncol=math.ceil(len(legend) / 22))
     fig.suptitle(title or f"Per-layer instruments, {len(steps)} recorded steps (every {mon.every})")
-    legend_width = 1.5 * math.ceil(len(chosen) / 22)
+    legend_width = 1.5 * math.ceil(len(legend) / 22)
     return finish(fig, path, rect=(0, 0, 1 - legend_width / fig.get_figwidth(), 1))
 
 
