@@ -24,8 +24,20 @@ metric                layers                   value
 ``saturated_fraction`` Tanh, Sigmoid           outputs in the flat tails (|a| > 0.97; a < .03 or > .97)
 ===================== ======================== =====================================================
 
-How to read each: the docstrings of :mod:`minnet.monitor.instruments`. NaN and inf are recorded as
-they are: a diverging run shows where the numbers broke.
+**Reading the records.** Compare layers, and watch trends rather than single values:
+
+* ``grad_norm``: of the same order across depth in a healthy net. The first layers' norms orders
+  of magnitude below the last layer's is vanishing gradients (AUTOTRAINER: first/last ≤ 1e-3),
+  orders above (or NaN) exploding ones; exactly 0 with ``grad_zero_fraction`` 1 is a layer the
+  gradient never reaches (a zero-derivative op, a ``detach()``, dead units above it).
+* ``update_ratio``: about 1e-3 (cs231n); far below, the learning rate is too low or the layer's
+  gradient vanishes (tell them apart with ``grad_norm`` of the other layers); far above, too high.
+* ``act_std``: roughly constant from layer to layer (Glorot & Bengio 2010); shrinking by orders of
+  magnitude with depth is a vanishing signal, growing an exploding one.
+* ``dead_fraction``, ``saturated_fraction``, ``grad_zero_fraction``: see
+  :mod:`minnet.monitor.instruments`, whose docstrings give the healthy values and their sources.
+
+NaN and inf are recorded as they are: a diverging run shows where the numbers broke.
 
 **Cost.** The forward hooks only check a flag on steps that are not recorded; a recorded step copies
 the weights (for the update ratio) and reduces each layer's output once. With ``every=10`` a step
