@@ -1,6 +1,6 @@
 """The instruments: pure functions on arrays that say how healthy one layer is.
 
-Each takes NumPy arrays (a layer's outputs, a gradient, a weight before and after a step) and
+Each takes NumPy arrays or Tensors (a layer's outputs, a gradient, a weight before and after a step) and
 returns one number; ``Monitor``, ``activation_stats`` and ``gradient_stats`` apply them layer by
 layer. Each docstring says how to read the number: what it measures, what a healthy value looks
 like and where that figure comes from, and what a bad value usually means.
@@ -21,6 +21,8 @@ import math
 
 import numpy as np
 
+from ..autograd import Tensor
+
 # Outputs beyond these values sit in the flat tails of the squashing functions. At |tanh| = 0.97
 # the slope 1 - a**2 is 0.06 (6 % of its peak); at sigmoid = 0.97 or 0.03 the slope a(1 - a) is 0.029
 # (12 % of its peak 0.25): a saturated unit passes back little of the gradient it receives.
@@ -29,7 +31,7 @@ SIGMOID_SATURATION = (0.03, 0.97)
 
 
 def _array(name: str, a) -> np.ndarray:
-    a = np.asarray(getattr(a, "data", a))
+    a = np.asarray(a.data if isinstance(a, Tensor) else a)
     if a.dtype.kind not in "fiub":
         raise TypeError(f"{name}: expected a numeric array, got dtype {a.dtype}")
     return a

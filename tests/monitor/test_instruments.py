@@ -4,6 +4,7 @@ import math
 import numpy as np
 import pytest
 
+import minnet as mn
 from minnet.monitor import dead_fraction, grad_zero_fraction, saturated_fraction, update_to_weight_ratio
 
 
@@ -20,6 +21,13 @@ def test_dead_fraction_of_conv_outputs_counts_channels_over_samples_and_position
     acts[1, 0, 1, 1] = 0.1          # channel 0 fires at one position of one sample: alive
     acts[:, 2] = -1.0               # channel 2 negative everywhere: dead; channel 1 all zeros: dead
     assert dead_fraction(acts) == 2 / 3
+
+
+def test_instruments_take_non_contiguous_arrays_and_tensors():
+    acts = np.array([[0.0, 1.0, -2.0, 0.0], [0.0, 0.0, 3.0, -1.0]])
+    assert dead_fraction(acts[:, ::2]) == 1 / 2                 # units 0 and 2: unit 0 dead
+    assert dead_fraction(mn.Tensor(acts)) == 2 / 4
+    assert grad_zero_fraction(mn.Tensor(acts).T[::2]) == 2 / 4  # [[0, 0], [-2, 3]]
 
 
 def test_dead_fraction_of_a_single_output_and_nan():
