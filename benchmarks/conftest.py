@@ -146,3 +146,9 @@ def torch_step():
 @pytest.fixture
 def numpy_mlp_step():
     return make_numpy_mlp_step
+
+
+@pytest.fixture
+def minnet_recipe():
+    """``(build_model(name), make_data(name, rng))`` for benchmarks that write their own step."""
+    return minnet_model, lambda name, rng: DATA[name](rng)

@@ -8,9 +8,9 @@ The house, lowest floor first (each floor imports only the floors below it):
 
 1. ``kernels``: array functions (convolution, pooling, ...), a NumPy reference and a Numba twin each
 2. ``autograd``: ``Tensor``, ``Function``, ``backward()``
-3. ``nn``, ``optim``, ``losses``, ``init``, ``functional``, ``data``, ``checkpoint``
-4. ``train`` (``fit``, ``History``, ``lr_find``), ``gradcheck``
-5. ``plot`` (every figure)
+3. ``nn``, ``optim``, ``losses``, ``init``, ``functional``, ``data``, ``metrics``, ``checkpoint``
+4. ``train`` (``fit``, ``History``, ``lr_find``), ``gradcheck``, ``monitor`` (instruments, preflight, diagnose)
+5. ``plot`` (every figure), ``exercises`` (write an op, have its gradient checked)
 6. this module and the ``minnet`` command
 
 Subpackages load on first use (``mn.nn``, ``mn.data``, ...), so ``import minnet`` stays quick.
@@ -26,8 +26,8 @@ from .gradcheck import GradcheckReport, gradcheck, gradcheck_module
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"kernels", "autograd", "nn", "optim", "losses", "init", "functional", "data", "plot", "train",
-               "checkpoint", "monitor"}
+_SUBMODULES = {"kernels", "autograd", "nn", "optim", "losses", "init", "functional", "data", "metrics", "plot",
+               "train", "checkpoint", "monitor", "exercises"}
 _LAZY_NAMES = {
     "fit": "train", "History": "train", "EarlyStopping": "train", "lr_find": "train",
     "save": "checkpoint", "load": "checkpoint",

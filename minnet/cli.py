@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import pathlib
 import sys
 import time
 
@@ -133,6 +134,92 @@ def cmd_failures(args: argparse.Namespace) -> int:
     return 0 if verification.robust else 1
 
 
+# ---- minnet exercises / minnet exercise start|check ----------------------------------------------
+
+def cmd_exercises(args: argparse.Namespace) -> int:
+    """List the gradient-checking exercises."""
+    from .exercises import commands
+    return commands.list_exercises()
+
+
+def cmd_exercise(args: argparse.Namespace) -> int:
+    """Write an exercise's template, or check a student's file."""
+    from .exercises import commands
+    if args.exercise_command == "start":
+        return commands.start(args.name, args.dir, args.force)
+    if args.exercise_command == "check":
+        return commands.check_file(args.file)
+    args.exercise_parser.print_usage(sys.stderr)
+    print("minnet exercise: say what to do: start NAME, or check FILE", file=sys.stderr)
+    return 2
+
+
+def add_exercise_commands(sub) -> None:
+    p = sub.add_parser("exercises", help="list the gradient-checking exercises")
+    p.set_defaults(func=cmd_exercises)
+    p = sub.add_parser("exercise", help="start or check a gradient-checking exercise")
+    p.set_defaults(func=cmd_exercise, exercise_parser=p)
+    actions = p.add_subparsers(dest="exercise_command", metavar="start|check")
+    start = actions.add_parser("start", help="write the template of an exercise to DIR/NAME.py")
+    start.add_argument("name", metavar="NAME", help="the exercise (see `minnet exercises`)")
+    start.add_argument("--dir", default=".", help="the folder to write it to (default: this one)")
+    start.add_argument("--force", action="store_true", help="write over an existing file")
+    check = actions.add_parser("check", help="check your op: forward values and gradients")
+    check.add_argument("file", metavar="FILE", help="your exercise file, e.g. sigmoid.py")
+
+
+# ---- minnet lessons, minnet lesson N ------------------------------------------------------------
+
+def cmd_lessons(args: argparse.Namespace) -> int:
+    """List the lessons: number, title and the one-line summary of each."""
+    from .lessons import catalog
+    from .lessons.terminal import Style, text_width
+
+    style, width = Style.for_stream(sys.stdout), text_width()
+    print("Lessons (step through one with `minnet lesson N`; add --no-pause to run it straight through):\n")
+    for lesson in catalog():
+        line = f"{lesson.number:>3}  {lesson.title}: {lesson.summary}"
+        if sys.stdout.isatty() and len(line) > width:
+            line = line[:width - 1] + "…"
+        print(line.replace(lesson.title, style.bold(lesson.title), 1))
+    return 0
+
+
+def cmd_lesson(args: argparse.Namespace) -> int:
+    """Step through lesson N (or write it as a notebook with --notebook)."""
+    from .lessons import find
+    from .lessons.stepper import step
+
+    try:
+        lesson = find(args.number)
+    except LookupError as e:
+        print(f"minnet lesson: {e.args[0]}", file=sys.stderr)
+        return 2
+    if args.notebook:
+        from .lessons.notebook import write_notebook
+        try:
+            path = write_notebook(lesson, args.notebook)
+        except RuntimeError as e:
+            print(f"minnet lesson: {e}", file=sys.stderr)
+            return 1
+        print(f"wrote lesson {lesson.number} as the notebook {path}; open it with: jupyter lab {path}")
+        return 0
+    return step(lesson, pause=not args.no_pause, quick=args.quick, figures=args.figures)
+
+
+def _add_lesson_commands(sub) -> None:
+    p = sub.add_parser("lessons", help="list the step-through lessons")
+    p.set_defaults(func=cmd_lessons)
+    p = sub.add_parser("lesson", help="step through a lesson, one cell at a time")
+    p.add_argument("number", help="the lesson's number (`minnet lessons` lists them), or a lesson file's path")
+    p.add_argument("--no-pause", action="store_true", help="run straight through without waiting for Enter")
+    p.add_argument("--quick", action="store_true", help="fewer epochs and less data: the lesson runs in seconds")
+    p.add_argument("--notebook", metavar="PATH", help="write the lesson as a Jupyter notebook (.ipynb) instead")
+    p.add_argument("--figures", metavar="DIR", type=pathlib.Path,
+                   help="where figures are saved (default: ./minnet-figures)")
+    p.set_defaults(func=cmd_lesson)
+
+
 # ---- the parser -----------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -167,6 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("name")
     a.add_argument("--seeds", type=int, default=5, help="how many seeds, 0..N-1 (default 5)")
     p.set_defaults(func=cmd_failures)
+    add_exercise_commands(sub)
+    _add_lesson_commands(sub)
     return parser
 
 

@@ -11,6 +11,11 @@ decision, positive means 1) or ``"probability"`` (above 0.5 means 1). ``mn.fit``
 report accuracy; a loss without it (regression, or your own function) reports none.
 Predictions and targets must have matching shapes: unlike PyTorch we refuse to broadcast, because
 ``(N, 1)`` predictions against ``(N,)`` targets would silently become an ``(N, N)`` loss.
+
+An empty batch (no samples) gives 0 with ``reduction="sum"`` and an empty array with ``"none"``,
+as in PyTorch. Its ``"mean"`` is 0/0: PyTorch returns nan, every loss here refuses it instead,
+because a nan loss would stop ``mn.fit`` and be blamed on the learning rate, far from its cause.
+Inputs that are not numbers (strings, Python objects) are refused with the loss's name.
 """
 from __future__ import annotations
 
@@ -46,15 +51,40 @@ def _grad_of_reduction(grad: np.ndarray, size: int, reduction: str) -> np.ndarra
     return grad / size if reduction == "mean" else grad
 
 
-def _pair(name: str, pred: Any, target: Any) -> tuple[Tensor, Any]:
+def _numbers(name: str, what: str, value: Any) -> Any:
+    """``value`` unchanged if it is a Tensor of numbers, else as an array of numbers; a TypeError
+    naming the loss and the argument for strings, Python objects or ragged lists."""
+    try:
+        arr = value.data if isinstance(value, Tensor) else np.asarray(value)
+    except ValueError:
+        raise TypeError(f"{name}: the {what} cannot be read as one array (a ragged list?); pass an array "
+                        "of numbers") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: the {what} must hold numbers, got an array of dtype {arr.dtype} (first "
+                        f"values {arr.reshape(-1)[:3].tolist()}); convert them first, e.g. encode text "
+                        "categories as integer codes or one-hot columns")
+    return value if isinstance(value, Tensor) else arr
+
+
+def _not_an_empty_mean(name: str, shape: tuple, reduction: str) -> None:
+    """Refuse the mean over no elements (0/0; PyTorch returns nan), naming the loss."""
+    if reduction == "mean" and 0 in tuple(shape):
+        raise ValueError(f"{name}: the batch is empty (predictions of shape {shape_str(shape)}), so the mean "
+                         "loss is 0/0. Check the data that produced this batch (a filter that kept nothing? "
+                         "a split of size 0?), or pass reduction='sum' to get 0 for an empty batch")
+
+
+def _pair(name: str, pred: Any, target: Any, reduction: str) -> tuple[Tensor, Any]:
     """Predictions as a Tensor and targets as a Tensor (kept, to allow gradients) or float array,
-    after checking that their shapes match."""
-    pred = as_tensor(pred)
+    after checking that both hold numbers, that their shapes match, and that a mean has something to average."""
+    pred = as_tensor(_numbers(name, "predictions", pred))
+    target = _numbers(name, "targets", target)
     if not isinstance(target, Tensor):
-        target = np.asarray(target, dtype=pred.dtype)
+        target = target.astype(pred.dtype, copy=False)
     if tuple(pred.shape) != tuple(target.shape):
         raise ValueError(f"{name}: predictions have shape {shape_str(pred.shape)} but targets have shape "
                          f"{shape_str(target.shape)}; they must match{_shape_hint(pred.shape, target.shape)}")
+    _not_an_empty_mean(name, tuple(pred.shape), reduction)
     return pred, target
 
 
@@ -103,16 +133,22 @@ class L1Op(Function):
 
 
 def mse_loss(pred: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """Mean squared error: mean((pred − target)²). Shapes: pred and target equal, any shape."""
+    """Mean squared error: mean((pred − target)²). Shapes: pred and target equal, any shape.
+
+    The mean over an empty batch is refused (PyTorch gives nan); ``"sum"`` gives 0.
+    """
     _reduction("mse_loss", reduction)
-    pred, target = _pair("MSELoss", pred, target)
+    pred, target = _pair("MSELoss", pred, target, reduction)
     return MSEOp.apply(pred, target, reduction=reduction)
 
 
 def l1_loss(pred: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """Mean absolute error: mean(|pred − target|). Shapes: pred and target equal, any shape."""
+    """Mean absolute error: mean(|pred − target|). Shapes: pred and target equal, any shape.
+
+    The mean over an empty batch is refused (PyTorch gives nan); ``"sum"`` gives 0.
+    """
     _reduction("l1_loss", reduction)
-    pred, target = _pair("L1Loss", pred, target)
+    pred, target = _pair("L1Loss", pred, target, reduction)
     return L1Op.apply(pred, target, reduction=reduction)
 
 
@@ -153,7 +189,8 @@ def check_class_labels(name: str, logits_shape: tuple, labels: Any) -> np.ndarra
 def _class_weight(name: str, weight: Any, k: int, dtype) -> np.ndarray | None:
     if weight is None:
         return None
-    w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=dtype)
+    w = _numbers(name, "weight", weight)
+    w = np.asarray(w.data if isinstance(w, Tensor) else w, dtype=dtype)
     if w.shape != (k,):
         raise ValueError(f"{name}: weight must have one entry per class, shape ({k},), got {shape_str(w.shape)}")
     return w
@@ -184,8 +221,9 @@ def cross_entropy(logits: Any, labels: Any, weight: Any = None, reduction: str =
     log-softmax (max subtracted), so logits of 1e4 give finite losses and gradients.
     """
     _reduction("cross_entropy", reduction)
-    logits = as_tensor(logits)
+    logits = as_tensor(_numbers("CrossEntropyLoss", "logits", logits))
     labels = check_class_labels("CrossEntropyLoss", tuple(logits.shape), labels)
+    _not_an_empty_mean("CrossEntropyLoss", tuple(logits.shape), reduction)
     w = _class_weight("CrossEntropyLoss", weight, logits.shape[1], logits.dtype)
     if reduction == "mean":
         return CrossEntropyOp.apply(logits, labels, weight=w)
@@ -250,7 +288,8 @@ class BCEOp(Function):
 def _elementwise_weight(name: str, weight: Any, shape: tuple, dtype) -> np.ndarray | None:
     if weight is None:
         return None
-    w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=dtype)
+    w = _numbers(name, "weight", weight)
+    w = np.asarray(w.data if isinstance(w, Tensor) else w, dtype=dtype)
     try:
         np.broadcast_shapes(w.shape, shape)
     except ValueError:
@@ -267,7 +306,7 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any, weight: Any = Non
     ``pos_weight`` (per class, last axis) multiplies the positive term, to counter class imbalance.
     """
     _reduction("binary_cross_entropy_with_logits", reduction)
-    z, t = _pair("BCEWithLogitsLoss", logits, target)
+    z, t = _pair("BCEWithLogitsLoss", logits, target, reduction)
     w = _elementwise_weight("BCEWithLogitsLoss", weight, tuple(z.shape), z.dtype)
     pw = _elementwise_weight("BCEWithLogitsLoss", pos_weight, tuple(z.shape), z.dtype)
     return BCEWithLogitsOp.apply(z, t, weight=w, pos_weight=pw, reduction=reduction)
@@ -278,7 +317,7 @@ def binary_cross_entropy(probs: Any, target: Any, weight: Any = None, reduction:
     at −100. Prefer :func:`binary_cross_entropy_with_logits` on raw scores: it is exact where a
     sigmoid followed by this loss saturates."""
     _reduction("binary_cross_entropy", reduction)
-    p, t = _pair("BCELoss", probs, target)
+    p, t = _pair("BCELoss", probs, target, reduction)
     if p.data.size and (np.nanmin(p.data) < 0 or np.nanmax(p.data) > 1 or np.isnan(p.data).any()):
         raise ValueError(f"BCELoss: predictions must be probabilities in [0, 1], got values from "
                          f"{np.nanmin(p.data):.4g} to {np.nanmax(p.data):.4g}"

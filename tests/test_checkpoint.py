@@ -1,4 +1,9 @@
 """Checkpoints: .npz round trips bit-exactly, pickle is refused, mismatches are named."""
+import io
+import pickle  # to write a pickle file the test expects mn.load to refuse
+import re
+import zipfile
+
 import numpy as np
 import pytest
 
@@ -67,10 +72,14 @@ def test_files_that_need_pickle_are_refused(tmp_path):
     np.savez(path, ok=np.ones(2), bad=np.array([{"x": 1}], dtype=object))
     with pytest.raises(ValueError, match=r"'bad' is an object array.*pickle"):
         mn.load(path)
+    objects = tmp_path / "objects.npy"
+    np.save(objects, np.array([None, 1], dtype=object), allow_pickle=True)   # writing only, never loading
+    with pytest.raises(ValueError, match=r"holds a single array \(.npy\), not a checkpoint"):
+        mn.load(objects)
     pickled = tmp_path / "model.pkl"
-    np.save(pickled, np.array([None, 1], dtype=object), allow_pickle=True)   # writing only, never loading
-    with pytest.raises(ValueError, match="pickle"):
-        mn.load(str(pickled) + ".npy")
+    pickled.write_bytes(pickle.dumps({"w": [1.0, 2.0]}))                      # writing only, never loading
+    with pytest.raises(ValueError, match=r"refusing to load .*model.pkl': it looks like a pickle"):
+        mn.load(pickled)
 
 
 def test_missing_file_and_single_arrays(tmp_path):
@@ -88,5 +97,139 @@ def test_loading_into_a_different_model_says_which_names_and_shapes_differ(tmp_p
         other.load_state_dict(mn.load(path))
     msg = str(info.value)
     assert "missing keys" in msg and "3.weight" in msg and "3.bias" in msg
-    assert "0.weight: the state has shape (4, 8), the model has (4, 16)" in msg
-    assert "2.weight: the state has shape (8, 3), the model has (16, 3)" in msg
+    assert "0.weight: shape mismatch: the state has shape (4, 8), the model has (4, 16)" in msg
+    assert "2.weight: shape mismatch: the state has shape (8, 3), the model has (16, 3)" in msg
+
+
+# ---- damaged and foreign files: a clear error naming the file (and the entry), never a raw one ----
+
+def _saved(tmp_path, compressed=False):
+    arrays = {"0.weight": np.arange(600.0).reshape(20, 30), "0.bias": np.arange(30.0)}
+    path = tmp_path / "m.npz"
+    (np.savez_compressed if compressed else np.savez)(path, **arrays)
+    return path, path.read_bytes()
+
+
+def _write(tmp_path, data: bytes, name="bad.npz"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def _zip(tmp_path, members: dict, name="bad.npz"):
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as z:
+        for member, data in members.items():
+            z.writestr(member, data)
+    return path
+
+
+def test_an_empty_file_is_named(tmp_path):
+    path = _write(tmp_path, b"")
+    with pytest.raises(ValueError, match=rf"mn.load: {re.escape(repr(str(path)))} is empty \(0 bytes\)"):
+        mn.load(path)
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.99])
+def test_a_truncated_file_is_named(tmp_path, keep):
+    _, data = _saved(tmp_path)
+    path = _write(tmp_path, data[:int(len(data) * keep)])
+    with pytest.raises(ValueError, match=rf"mn.load: {re.escape(repr(str(path)))} is cut short or damaged"):
+        mn.load(path)
+
+
+def test_a_file_that_is_not_a_checkpoint_is_named(tmp_path):
+    path = _write(tmp_path, b"just some text, not a zip")
+    with pytest.raises(ValueError, match=rf"mn.load: {re.escape(repr(str(path)))} is not a minnet checkpoint"):
+        mn.load(path)
+
+
+def test_a_corrupted_entry_names_the_file_and_the_entry(tmp_path):
+    _, data = _saved(tmp_path)
+    start = data.index(b"\x93NUMPY") + 200           # inside the first array's numbers: the CRC fails
+    path = _write(tmp_path, data[:start] + b"\xff" * 40 + data[start + 40:])
+    with pytest.raises(ValueError, match=r"mn.load: .*bad.npz' is damaged: entry '0.weight' cannot be read"):
+        mn.load(path)
+
+
+def test_a_corrupted_compressed_entry_names_the_file_and_the_entry(tmp_path):
+    _, data = _saved(tmp_path, compressed=True)
+    start = data.index(b"0.weight.npy") + 40          # inside the deflated stream: zlib fails
+    path = _write(tmp_path, data[:start] + b"\xff" * 40 + data[start + 40:])
+    with pytest.raises(ValueError, match=r"is damaged: entry '0.weight' cannot be read"):
+        mn.load(path)
+
+
+def test_a_damaged_header_is_not_mistaken_for_pickle(tmp_path):
+    good = io.BytesIO()
+    np.save(good, np.ones(3))
+    header_broken = good.getvalue().replace(b"'descr'", b"'dexcr'")
+    path = _zip(tmp_path, {"w.npy": header_broken})
+    with pytest.raises(ValueError) as info:
+        mn.load(path)
+    assert "is damaged: entry 'w' has an unreadable array header" in str(info.value)
+    assert "pickle" not in str(info.value)
+
+
+@pytest.mark.parametrize("member, data", [("notes.txt", b"hello"), ("w.npy", b"hello, not an array")])
+def test_a_member_that_is_not_an_array_is_refused(tmp_path, member, data):
+    path = _zip(tmp_path, {member: data})
+    with pytest.raises(ValueError, match=rf"holds {re.escape(repr(member))}, which is not a NumPy array"):
+        mn.load(path)
+
+
+def test_non_numeric_arrays_are_refused_when_saving_and_loading(tmp_path):
+    with pytest.raises(TypeError, match=r"mn.save: 'names' holds dtype <U3, not numbers"):
+        mn.save({"names": np.array(["abc", "de"])}, tmp_path / "x.npz")
+    np.savez(tmp_path / "y.npz", names=np.array(["abc", "de"]))
+    with pytest.raises(ValueError, match=r"entry 'names' holds dtype <U3, not numbers"):
+        mn.load(tmp_path / "y.npz")
+
+
+def test_a_ragged_entry_names_the_key(tmp_path):
+    with pytest.raises(ValueError, match=r"mn.save: 'layers' cannot be read as one array: .*ragged"):
+        mn.save({"ok": np.ones(2), "layers": [np.ones(2), np.ones(3)]}, tmp_path / "r.npz")
+    assert not (tmp_path / "r.npz").exists()
+
+
+# ---- load_state_dict: every entry checked before anything changes ----
+
+def _small():
+    return nn.Sequential(nn.Dense(2, 3), nn.BatchNorm1D(3))
+
+
+@pytest.mark.parametrize("bad, says", [
+    (np.array(["a", "b", "c"]), r"1.bias: holds dtype <U1, not numbers"),
+    (np.ones(3) * (1 + 2j), r"1.bias: dtype complex128 cannot be cast to float32 \(the imaginary part would be lost\)"),
+    ("abc", r"1.bias: holds dtype <U3, not numbers"),
+    ([1.0, [2.0, 3.0], 4.0], r"1.bias: cannot be read as one array: its parts have different lengths"),
+    (np.array([1.0, 2e300, 3.0]), r"1.bias: 1 value\(s\) too large for float32 \(largest 2e\+300\)"),
+])
+def test_a_bad_entry_is_named_and_nothing_changes(bad, says):
+    model = _small()
+    state = {k: np.full_like(v, 7) for k, v in model.state_dict().items()}   # every entry fits ...
+    state["1.bias"] = bad                                                     # ... but this one
+    before = model.state_dict()
+    with pytest.raises(RuntimeError, match=says):
+        model.load_state_dict(state)
+    for (k, a), b in zip(before.items(), model.state_dict().values()):
+        assert a.tobytes() == b.tobytes(), f"{k} was changed by a load that failed"
+
+
+def test_float_into_an_integer_buffer_is_refused_and_safe_casts_are_allowed():
+    model = _small()
+    state = model.state_dict()
+    state["1.num_batches_tracked"] = np.array(2.5)
+    with pytest.raises(RuntimeError, match=r"1.num_batches_tracked: dtype float64 cannot be cast to int64"):
+        model.load_state_dict(state)
+    state = {k: v.astype(np.float64) if v.dtype.kind == "f" else v for k, v in model.state_dict().items()}
+    state["0.bias"] = np.array([1, 2, 3])                     # integers into floats: exact
+    state["1.num_batches_tracked"] = np.array(4, dtype=np.int32)
+    model.load_state_dict(state)
+    assert model[0].bias.data.tolist() == [1.0, 2.0, 3.0] and model[0].bias.dtype == np.float32
+    assert model[1].num_batches_tracked == 4 and model[1].num_batches_tracked.dtype == np.int64
+
+
+def test_a_path_instead_of_a_state_gets_a_hint(tmp_path):
+    with pytest.raises(TypeError, match=r"load_state_dict expects a dict of arrays, got str.*mn.load\(path\)"):
+        _small().load_state_dict(str(tmp_path / "m.npz"))

@@ -1,38 +1,87 @@
-"""The functional API: DESIGN's names exist and each function equals its module."""
+"""The functional API: every function against values worked out here, by formula or naive loop."""
+import math
+
 import numpy as np
 import pytest
 
 import minnet as mn
 import minnet.functional as F
-from minnet import losses, nn
+from .kernels import _naive   # the loop-by-loop references of tests/kernels
 
 RNG = np.random.default_rng(0)
 
 
-def test_design_names_exist():
-    for name in ["mse_loss", "cross_entropy", "softmax", "log_softmax", "conv2d", "max_pool2d", "dropout",
-                 "batch_norm", "relu", "leaky_relu", "elu", "gelu", "sigmoid", "tanh"]:
-        assert callable(getattr(F, name)), name
-    assert mn.functional is F
-    assert set(F.__all__) <= set(dir(F))
+# ---- naive references: plain loops and formulas, nothing from minnet ----------------------------
+# (the loop-by-loop convolution and pooling are shared with the kernel tests)
+
+def naive_dense(x, w, b):
+    out = np.zeros((x.shape[0], w.shape[1]))
+    for n in range(x.shape[0]):
+        for j in range(w.shape[1]):
+            out[n, j] = b[j] + sum(x[n, i] * w[i, j] for i in range(w.shape[0]))
+    return out
 
 
-def test_functions_equal_their_modules(float64):
+def _cases():
+    """name -> (call of F, value worked out independently)."""
     x = RNG.standard_normal((2, 3, 6, 6))
-    conv = nn.Conv2D(3, 4, (3, 2), stride=2, padding=1)
-    np.testing.assert_array_equal(F.conv2d(x, conv.weight, conv.bias, stride=2, padding=1).data, conv(x).data)
-    np.testing.assert_array_equal(F.max_pool2d(x, 2).data, nn.MaxPool2D(2)(x).data)
-    np.testing.assert_array_equal(F.avg_pool2d(x, 3, 1).data, nn.AvgPool2D(3, 1)(x).data)
-    dense = nn.Dense(6, 2)
-    np.testing.assert_array_equal(F.dense(x, dense.weight, dense.bias).data, dense(x).data)
-    conv1 = nn.Conv1D(3, 2, 3, padding=1)
-    np.testing.assert_array_equal(F.conv1d(x[:, :, 0], conv1.weight, conv1.bias, padding=1).data,
-                                  conv1(x[:, :, 0]).data)
-    np.testing.assert_array_equal(F.softmax(x, axis=1).data, nn.Softmax(axis=1)(x).data)
-    np.testing.assert_array_equal(F.leaky_relu(x, 0.3).data, nn.LeakyReLU(0.3)(x).data)
-    z, y = RNG.standard_normal((4, 3)), np.array([0, 2, 1, 1])
-    assert F.cross_entropy(z, y).item() == losses.CrossEntropyLoss()(z, y).item()
-    assert F.mse_loss(z, z * 2).item() == losses.MSELoss()(z, z * 2).item()
+    w, b = RNG.standard_normal((4, 3, 3, 2)), RNG.standard_normal(4)
+    w1, b1 = RNG.standard_normal((2, 3, 3)), RNG.standard_normal(2)
+    wd, bd = RNG.standard_normal((6, 2)), RNG.standard_normal(2)
+    t = RNG.standard_normal((4, 3))
+    z = np.array([[0.0, math.log(3.0)], [2.0, 2.0]])      # softmax rows: [1/4, 3/4] and [1/2, 1/2]
+    p = np.array([[0.25, 0.5], [0.9, 0.1]])
+    bce_t = np.array([[1.0, 0.0], [1.0, 1.0]])
+    gelu = np.vectorize(lambda v: v * 0.5 * (1 + math.erf(v / math.sqrt(2))))
+    mean, var = t.mean(0), t.var(0)
+    return {
+        "relu": (lambda: F.relu(t), np.where(t > 0, t, 0.0)),
+        "leaky_relu": (lambda: F.leaky_relu(t, 0.3), np.where(t > 0, t, 0.3 * t)),
+        "elu": (lambda: F.elu(t, 2.0), np.where(t > 0, t, 2.0 * (np.exp(t) - 1))),
+        "gelu": (lambda: F.gelu(t), gelu(t)),
+        "sigmoid": (lambda: F.sigmoid(t), 1 / (1 + np.exp(-t))),
+        "tanh": (lambda: F.tanh(t), (np.exp(t) - np.exp(-t)) / (np.exp(t) + np.exp(-t))),
+        "softmax": (lambda: F.softmax(z, axis=1), np.array([[0.25, 0.75], [0.5, 0.5]])),
+        "log_softmax": (lambda: F.log_softmax(z, axis=1), np.log([[0.25, 0.75], [0.5, 0.5]])),
+        "dense": (lambda: F.dense(x[:, 0, 0], wd, bd), naive_dense(x[:, 0, 0], wd, bd)),
+        "conv2d": (lambda: F.conv2d(x, mn.Tensor(w), mn.Tensor(b), stride=2, padding=1),
+                   _naive.conv2d(x, w, b, (2, 2), (1, 1))),
+        "conv1d": (lambda: F.conv1d(x[:, :, 0], mn.Tensor(w1), mn.Tensor(b1), padding=1),
+                   _naive.conv2d(x[:, :, :1], w1[:, :, None], b1, (1, 1), (0, 1))[:, :, 0]),
+        "max_pool2d": (lambda: F.max_pool2d(x, 2), _naive.pool2d(x, (2, 2), (2, 2), np.max)),
+        "avg_pool2d": (lambda: F.avg_pool2d(x, 3, 1), _naive.pool2d(x, (3, 3), (1, 1), np.mean)),
+        "dropout": (lambda: F.dropout(t, 0.5, training=False), t),       # identity outside training
+        "batch_norm": (lambda: F.batch_norm(t, None, None, training=True, eps=0.1),
+                       (t - mean) / np.sqrt(var + 0.1)),
+        "mse_loss": (lambda: F.mse_loss(t, 2 * t), np.mean(t ** 2)),
+        "l1_loss": (lambda: F.l1_loss(t, 2 * t), np.mean(np.abs(t))),
+        "cross_entropy": (lambda: F.cross_entropy(z, np.array([1, 0])), (-math.log(0.75) - math.log(0.5)) / 2),
+        "binary_cross_entropy": (lambda: F.binary_cross_entropy(p, bce_t),
+                                 -(math.log(0.25) + math.log(0.5) + math.log(0.9) + math.log(0.1)) / 4),
+        "binary_cross_entropy_with_logits": (
+            lambda: F.binary_cross_entropy_with_logits(np.log(p / (1 - p)), bce_t),
+            -(math.log(0.25) + math.log(0.5) + math.log(0.9) + math.log(0.1)) / 4),
+    }
+
+
+def test_every_function_is_checked_here():
+    assert set(F.__all__) == set(_cases()) and mn.functional is F
+
+
+@pytest.mark.parametrize("name", F.__all__)
+def test_each_function_against_its_formula(name, float64):
+    call, expected = _cases()[name]
+    got = call()
+    assert isinstance(got, mn.Tensor)
+    np.testing.assert_allclose(got.data, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_dropout_in_training_zeroes_or_scales_each_element(float64):
+    x = RNG.uniform(1, 2, (200, 50))
+    out = F.dropout(x, p=0.25).data
+    kept = out != 0
+    np.testing.assert_allclose(out[kept], x[kept] / 0.75, rtol=1e-12)     # inverted dropout: ÷ (1 − p)
+    assert kept.mean() == pytest.approx(0.75, abs=0.02)
 
 
 def test_batch_norm_updates_running_statistics_in_place(float64):

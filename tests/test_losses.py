@@ -1,4 +1,6 @@
 """Losses: values from the formulas, gradients, PyTorch agreement, numerical stability, bad input."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -261,3 +263,58 @@ def test_penalties_on_a_model():
     assert pen.dtype == np.float32 and pen.requires_grad
     with pytest.raises(TypeError, match="l2_penalty"):
         losses.l2_penalty([np.ones(3)], 0.1)
+
+
+# ---- an empty batch, and data that are not numbers ----------------------------------------------
+
+ALL_LOSSES = {
+    "MSELoss": lambda p, t, r: losses.MSELoss(r)(p, t),
+    "L1Loss": lambda p, t, r: losses.L1Loss(r)(p, t),
+    "BCEWithLogitsLoss": lambda p, t, r: losses.BCEWithLogitsLoss(reduction=r)(p, t),
+    "BCELoss": lambda p, t, r: losses.BCELoss(reduction=r)(p, t),
+    "CrossEntropyLoss": lambda p, t, r: losses.CrossEntropyLoss(reduction=r)(p, t[:, 0].astype(np.int64)),
+}
+
+
+@pytest.mark.parametrize("name", ALL_LOSSES)
+def test_the_mean_over_an_empty_batch_is_refused_the_same_way_by_every_loss(name):
+    empty = np.zeros((0, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")            # no NumPy "mean of empty slice" on the way
+        with pytest.raises(ValueError, match=rf"^{name}: the batch is empty \(predictions of shape \(0, 3\)\), so "
+                                             r"the mean loss is 0/0.*reduction='sum'"):
+            ALL_LOSSES[name](empty, empty, "mean")
+
+
+@pytest.mark.parametrize("name", ALL_LOSSES)
+def test_sum_and_none_over_an_empty_batch_match_pytorch(name):
+    """PyTorch: sum over nothing is 0 and 'none' gives an empty array (its mean is nan, which we refuse)."""
+    empty = np.zeros((0, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ALL_LOSSES[name](empty, empty, "sum").item() == 0.0
+        assert ALL_LOSSES[name](empty, empty, "none").shape[0] == 0
+
+
+@pytest.mark.parametrize("name", ["MSELoss", "L1Loss", "BCEWithLogitsLoss", "BCELoss"])
+@pytest.mark.parametrize("which", ["predictions", "targets"])
+def test_strings_into_a_loss_are_named(name, which):
+    numbers, words = np.zeros((2, 2)), np.array([["cat", "dog"], ["dog", "cat"]])
+    pred, target = (words, numbers) if which == "predictions" else (numbers, words)
+    with pytest.raises(TypeError, match=rf"^{name}: the {which} must hold numbers, got an array of dtype "
+                                        r"<U3 \(first values \['cat', 'dog', 'dog'\]\); .*integer codes"):
+        ALL_LOSSES[name](pred, target, "mean")
+
+
+def test_python_objects_into_a_loss_are_refused_not_read_as_nan():
+    with pytest.raises(TypeError, match=r"MSELoss: the targets must hold numbers, got an array of dtype object"):
+        losses.MSELoss()(np.zeros((1, 2)), np.array([[None, 1.0]], dtype=object))
+
+
+def test_strings_into_cross_entropy_are_named():
+    with pytest.raises(TypeError, match=r"^CrossEntropyLoss: the logits must hold numbers, got an array of dtype <U1"):
+        F.cross_entropy(np.array([["a", "b"]]), np.array([0]))
+    with pytest.raises(TypeError, match=r"^CrossEntropyLoss: the weight must hold numbers, got an array of dtype <U1"):
+        F.cross_entropy(np.zeros((1, 2)), np.array([0]), weight=["a", "b"])
+    with pytest.raises(TypeError, match=r"^BCELoss: the weight must hold numbers"):
+        F.binary_cross_entropy(np.zeros((1, 1)), np.zeros((1, 1)), weight=np.array(["a"]))

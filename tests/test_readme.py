@@ -1,16 +1,57 @@
-"""The README's Python examples run as written (in a scratch folder)."""
+"""The README's Python examples run as written (in a scratch folder) and do what their comments say."""
+import math
 import pathlib
 import re
 
+import numpy as np
 import pytest
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
 
 
+def _first_taste(ns, out):
+    assert "[2. 4. 6.]" in out                        # print(x.grad)  # dy/dx = 2x  ->  [2. 4. 6.]
+    assert ns["report"].ok
+
+
+def _custom_op(ns, out):
+    assert out.strip().splitlines()[-1] == "True"     # print(mn.gradcheck(Cube.apply, ...).ok)  # True
+
+
+def _train(ns, out):
+    mn, model, history = ns["mn"], ns["model"], ns["history"]
+    assert ns["X"].max() == 1.0 and ns["X"].min() == 0.0                 # inputs scaled to [0, 1]
+    assert len(history.train_loss) == len(history.val_acc) >= 1 and "val_acc" in out
+    assert pathlib.Path("curves.png").stat().st_size > 0
+    assert math.isfinite(ns["suggested"]) and ns["suggested"] > 0
+    saved = mn.load("digits.npz")                                          # the model as saved, reloaded
+    assert list(saved) == list(model.state_dict())
+    for key, value in model.state_dict().items():
+        assert np.array_equal(saved[key], value), key
+
+
+def _suspects(ns, out):
+    line_up = ns["line_up"]
+    lines = [l.split() for l in out.strip().splitlines()
+             if len(l.split()) == 3 and l.split()[-1] in ("True", "False")]
+    assert len(lines) == len(line_up) == 6                  # "six ops"
+    failed = {l[0] for l in lines if l[-1] == "False"}
+    assert failed and len(failed) < 6                        # "some have a bug planted"
+    assert failed == set(line_up.reveal().wrong)             # gradcheck finds exactly the planted bugs
+
+
+CHECKS = [_first_taste, _custom_op, _train, _suspects]
+
+
+def test_every_example_has_its_check():
+    assert len(CHECKS) == len(BLOCKS)
+
+
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
-def test_readme_example_runs(index, tmp_path, monkeypatch):
+def test_readme_example_runs_and_does_what_it_says(index, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     namespace: dict = {}
     for block in BLOCKS[:index + 1]:   # later blocks may use names from earlier ones
         exec(compile(block, f"README.md block {index}", "exec"), namespace)
+    CHECKS[index](namespace, capsys.readouterr().out)

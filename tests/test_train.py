@@ -57,9 +57,33 @@ def test_binary_losses_get_accuracy(binary):
     h = mn.fit(model, loss, mn.optim.Adam(model.parameters(), lr=0.02), (X, y), val=(X, y), epochs=50,
                progress=False)
     assert h.train_acc[-1] > 0.95 and h.val_acc[-1] > 0.95
-    out = model(mn.Tensor(X)).data
-    threshold = 0.0 if binary == "logits" else 0.5
-    assert h.val_acc[-1] == pytest.approx(np.mean((out > threshold) == (y > 0.5)))
+
+
+# Accuracy counted by hand on a model whose weights are set by hand (and kept by lr=0):
+# multi-class: Dense(2, 2) = identity, so the prediction is the larger input;
+X_MULTI = np.array([[2.0, 1.0], [0.0, 3.0], [1.0, 0.5], [-2.0, -1.0]])   # predicted 0, 1, 0, 1
+Y_MULTI = np.array([0, 1, 1, 1])                                       # right, right, wrong, right: 3/4
+# binary: Dense(2, 1) with weight (1, 0), so the logit is the first input (positive means 1);
+X_BIN = np.array([[2.0, 9.0], [-1.0, 9.0], [0.5, 9.0], [-3.0, 9.0], [1.0, 9.0]])   # predicted 1, 0, 1, 0, 1
+Y_BIN = np.array([[1.0], [1.0], [1.0], [0.0], [0.0]])                             # ✓ ✗ ✓ ✓ ✗: 3/5
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "logits", "probabilities"])
+def test_accuracy_is_the_hand_counted_fraction_of_samples_classified_right(loss):
+    if loss == "cross_entropy":
+        model, X, y, expected = nn.Sequential(nn.Dense(2, 2)), X_MULTI, Y_MULTI, 3 / 4
+        model[0].weight.data[...] = np.eye(2)
+        loss_fn = mn.losses.CrossEntropyLoss()
+    else:
+        layers = [nn.Dense(2, 1)] + ([nn.Sigmoid()] if loss == "probabilities" else [])
+        model, X, y, expected = nn.Sequential(*layers), X_BIN, Y_BIN, 3 / 5
+        model[0].weight.data[...] = [[1.0], [0.0]]
+        loss_fn = mn.losses.BCEWithLogitsLoss() if loss == "logits" else mn.losses.BCELoss()
+    model[0].bias.data[...] = 0.0
+    # batch_size 3: batches of 3 and 1 (or 2) samples; the epoch's accuracy weights them by size
+    h = mn.fit(model, loss_fn, mn.optim.SGD(model.parameters(), lr=0.0), (X, y), val=(X, y), epochs=2,
+               batch_size=3, progress=False)
+    assert h.train_acc == [pytest.approx(expected)] * 2 and h.val_acc == [pytest.approx(expected)] * 2
 
 
 # ---- the History -------------------------------------------------------------------------------------

@@ -35,9 +35,22 @@ def non_negative(fn: str, name: str, value) -> float:
 
 def features(fn: str, X, name: str = "X") -> np.ndarray:
     """``X`` as an array with at least one axis (samples first)."""
-    X = np.asarray(X)
+    try:
+        X = np.asarray(X)
+    except ValueError:
+        raise ValueError(f"{fn}: {name} cannot be read as one array (rows of different lengths?)") from None
     if X.ndim == 0:
         raise ValueError(f"{fn}: {name} must have a samples axis, got a scalar")
+    return X
+
+
+def numeric(fn: str, X, name: str = "X") -> np.ndarray:
+    """:func:`features`, refusing anything but numbers (strings, Python objects) with a TypeError."""
+    X = features(fn, X, name)
+    if X.dtype.kind not in "biuf":
+        raise TypeError(f"{fn}: {name} must hold numbers, got an array of dtype {X.dtype} (first values "
+                        f"{X.reshape(-1)[:3].tolist()}); encode text categories as integer codes first "
+                        "(then one_hot_columns), and parse numbers stored as text with X.astype(float)")
     return X
 
 

@@ -11,7 +11,8 @@ side and watch the difference. Functions that change only some samples take
   with different permutations, so no input keeps its label).
 * Class balance and coverage: :func:`make_imbalanced`, :func:`remove_class`.
 * Feature problems: :func:`scale_features` (wildly different scales),
-  :func:`add_outliers`, :func:`add_noise_features` (irrelevant features).
+  :func:`add_outliers`, :func:`add_noise_features` (irrelevant features),
+  :func:`insert_missing` (holes, as NaN).
 
 An augmentation that changes the meaning of the label is
 :func:`minnet.data.augment_images` without a ``label_map``.
@@ -126,7 +127,8 @@ def _keep_fractions(fn: str, y: np.ndarray, ratios, minority_class, fraction) ->
     k = int(y.max()) + 1
     keep = np.ones(k)
     if (ratios is None) == (minority_class is None and fraction is None):
-        raise ValueError(f"{fn}: pass either ratios or minority_class and fraction, not both and not neither")
+        raise ValueError(f"{fn}: pass either ratios or minority_class and fraction (or ratio), not both "
+                         "and not neither")
     if ratios is None:
         if minority_class is None or fraction is None:
             raise ValueError(f"{fn}: minority_class and fraction go together, "
@@ -134,8 +136,7 @@ def _keep_fractions(fn: str, y: np.ndarray, ratios, minority_class, fraction) ->
         ratios = {minority_class: fraction}
     if isinstance(ratios, dict):
         for c, r in ratios.items():
-            if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c not in present:
-                raise ValueError(f"{fn}: ratios names class {c!r}, but y has the classes {present}")
+            _present_class(fn, "ratios names class", c, present)
             keep[c] = _checks.fraction(fn, f"ratios[{c}]", r)
     else:
         values = list(ratios)
@@ -147,16 +148,56 @@ def _keep_fractions(fn: str, y: np.ndarray, ratios, minority_class, fraction) ->
     return keep
 
 
+def _present_class(fn: str, what: str, c, present: list) -> None:
+    if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c not in present:
+        raise ValueError(f"{fn}: {what} {c!r}, but y has the classes {present}")
+
+
+def _keep_counts(fn: str, y: np.ndarray, ratios, minority_class, fraction, ratio) -> np.ndarray:
+    """How many samples of each class ``0 .. K-1`` to keep."""
+    sizes = np.bincount(y)
+    if ratio is None:
+        keep = _keep_fractions(fn, y, ratios, minority_class, fraction)
+        return np.array([max(_checks.count_of(f, n), 1) if f > 0 else 0 for f, n in zip(keep, sizes)])
+    if ratios is not None or fraction is not None or minority_class is None:
+        raise ValueError(f"{fn}: ratio goes with minority_class alone (not with ratios or fraction), got "
+                         f"minority_class={minority_class!r}, ratio={ratio!r}")
+    _present_class(fn, "minority_class is", minority_class, np.unique(y).tolist())
+    ratio = _checks.fraction(fn, "ratio", ratio)
+    others = np.delete(sizes, minority_class)
+    if ratio == 0 or others.max(initial=0) == 0:
+        raise ValueError(f"{fn}: ratio must be > 0 and y must hold another class, got ratio={ratio} and the "
+                         f"classes {np.unique(y).tolist()}")
+    largest = int(others.max())
+    want = max(_checks.count_of(ratio, largest), 1)
+    if want > sizes[minority_class]:
+        raise ValueError(f"{fn}: ratio={ratio} asks for {want} samples of class {minority_class} "
+                         f"({ratio} x the {largest} of the largest other class), but y has only "
+                         f"{sizes[minority_class]}; the largest ratio possible is "
+                         f"{sizes[minority_class] / largest:.4g}")
+    keep = sizes.copy()
+    keep[minority_class] = want
+    return keep
+
+
 def make_imbalanced(X, y, ratios=None, *, minority_class: int | None = None, fraction: float | None = None,
-                    seed=None) -> tuple[np.ndarray, np.ndarray]:
-    """Subsample classes so that some become rare: keep a fraction of each class.
+                    ratio: float | None = None, seed=None) -> tuple[np.ndarray, np.ndarray]:
+    """Subsample classes so that some become rare: keep a fraction of each class, or reach a target ratio.
 
     ``ratios`` gives the fraction of each class to keep, as a sequence with one
     entry per class or a dict ``{class: fraction}`` (classes not named keep
     everything). ``minority_class=c, fraction=f`` is short for ``ratios={c: f}``.
     Of the ``N_c`` samples of class ``c``, ``round(ratio_c * N_c)`` chosen at
     random are kept (at least one when ``ratio_c > 0``; none when it is 0, which
-    removes the class). The kept samples stay in their original order.
+    removes the class).
+
+    ``minority_class=c, ratio=r`` sets the imbalance itself: the other classes are kept
+    whole and class ``c`` keeps ``round(r * N_max)`` samples, ``N_max`` being the size
+    of the largest other class, so that ``N_c / N_max = r`` afterwards (the ratio of
+    imbalanced-learn's ``sampling_strategy``). A 95/5 split of two equal classes is
+    ``ratio=5/95``. Class ``c`` must have that many samples to begin with.
+
+    The kept samples stay in their original order.
 
     Shapes: ``X`` ``(N, ...)``, ``y`` ``(N,)`` -> ``(M, ...)``, ``(M,)`` with ``M <= N``.
 
@@ -164,6 +205,10 @@ def make_imbalanced(X, y, ratios=None, *, minority_class: int | None = None, fra
     >>> _, y_small = make_imbalanced(np.zeros((200, 2)), y, minority_class=1, fraction=0.1, seed=0)
     >>> np.bincount(y_small).tolist()
     [100, 10]
+    >>> _, y_95_5 = make_imbalanced(np.zeros((200, 2)), np.repeat([0, 1], [95, 105]), minority_class=1,
+    ...                             ratio=5 / 95, seed=0)
+    >>> np.bincount(y_95_5).tolist()
+    [95, 5]
     """
     fn = "make_imbalanced"
     X = _checks.features(fn, X)
@@ -171,15 +216,12 @@ def make_imbalanced(X, y, ratios=None, *, minority_class: int | None = None, fra
     _checks.same_length(fn, X, y)
     if len(y) == 0:
         raise ValueError(f"{fn}: y has no samples")
-    keep = _keep_fractions(fn, y, ratios, minority_class, fraction)
+    counts = _keep_counts(fn, y, ratios, minority_class, fraction, ratio)
     rng = rng_from(seed)
     kept = np.zeros(len(y), dtype=bool)
     for c in np.unique(y):
         members = np.flatnonzero(y == c)
-        count = _checks.count_of(keep[c], len(members))
-        if keep[c] > 0:
-            count = max(count, 1)
-        kept[rng.choice(members, size=count, replace=False)] = True
+        kept[rng.choice(members, size=counts[c], replace=False)] = True
     if not kept.any():
         raise ValueError(f"{fn}: these ratios keep no sample at all")
     return X[kept], y[kept]
@@ -225,7 +267,7 @@ def scale_features(X, scales=None, offsets=None) -> np.ndarray:
     [[1.0, 1005.0]]
     """
     fn = "scale_features"
-    X = _table(fn, _checks.features(fn, X))
+    X = _table(fn, _checks.numeric(fn, X))
     d = X.shape[1]
     scales = 10.0 ** np.linspace(-2, 3, d) if scales is None else np.asarray(scales, dtype=np.float64)
     offsets = np.zeros(d) if offsets is None else np.asarray(offsets, dtype=np.float64)
@@ -252,7 +294,7 @@ def add_outliers(X, fraction: float = 0.05, scale: float = 10.0, seed=None, retu
     (2, True)
     """
     fn = "add_outliers"
-    X = _checks.features(fn, X)
+    X = _checks.numeric(fn, X)
     fraction = _checks.fraction(fn, "fraction", fraction)
     scale = _checks.non_negative(fn, "scale", scale)
     X = X if X.dtype.kind == "f" else X.astype(np.float32)
@@ -278,9 +320,35 @@ def add_noise_features(X, n_features: int = 10, noise: float = 1.0, seed=None) -
     (4, 5)
     """
     fn = "add_noise_features"
-    X = _table(fn, _checks.features(fn, X))
+    X = _table(fn, _checks.numeric(fn, X))
     n_features = _checks.positive_int(fn, "n_features", n_features)
     noise = _checks.non_negative(fn, "noise", noise)
     rng = rng_from(seed)
     extra = noise * rng.standard_normal((len(X), n_features))
     return np.concatenate([X, extra.astype(X.dtype)], axis=1)
+
+
+def insert_missing(X, fraction: float, seed=None, return_mask: bool = False):
+    """Make a random ``fraction`` of the entries of ``X`` missing: set them to NaN.
+
+    Exactly ``round(fraction * X.size)`` entries, chosen uniformly at random among all of
+    ``X``'s entries (any sample, any feature), become NaN; the others are unchanged. A single NaN
+    input makes its batch's loss NaN, and then every weight; :class:`minnet.data.SimpleImputer`,
+    fitted on the training split, fills the holes.
+
+    Shapes: ``X`` ``(N, ...)`` -> a copy of the same shape, float (integer input becomes float32;
+    NaN is a float); with ``return_mask=True`` also the bool mask of the entries made missing,
+    of the same shape as ``X`` (not one per sample, as the other corruptions return).
+
+    >>> out, mask = insert_missing(np.ones((4, 5)), 0.25, seed=0, return_mask=True)
+    >>> int(np.isnan(out).sum()), bool(np.array_equal(np.isnan(out), mask))
+    (5, True)
+    """
+    fn = "insert_missing"
+    X = _checks.numeric(fn, X)
+    fraction = _checks.fraction(fn, "fraction", fraction)
+    out = X.astype(X.dtype if X.dtype.kind == "f" else np.float32)     # a copy either way
+    mask = _choose(rng_from(seed), X.size, fraction).reshape(X.shape)
+    out[mask] = np.nan
+    return (out, mask) if return_mask else out
+

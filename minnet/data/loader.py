@@ -40,8 +40,8 @@ class DataLoader:
     def __init__(self, X, y=None, batch_size: int = 32, shuffle: bool = True, seed=None,
                  drop_last: bool = False):
         fn = "DataLoader"
-        self.X = _checks.features(fn, X)
-        self.y = None if y is None else _checks.features(fn, y, name="y")
+        self.X = _checks.numeric(fn, X)
+        self.y = None if y is None else _checks.numeric(fn, y, name="y")
         if self.y is not None:
             _checks.same_length(fn, self.X, self.y)
         if len(self.X) == 0:

@@ -1,4 +1,4 @@
-"""Preprocessing: put inputs on a common scale, and encode labels.
+"""Preprocessing: put inputs on a common scale.
 
 Networks assume inputs of mean about 0 and spread about 1: initializers,
 activations and optimizers are all tuned for that scale, and a feature with a
@@ -24,9 +24,11 @@ _POLICIES = ("raise", "warn")
 
 
 class _Scaler:
-    """What both scalers share: ``x' = (x - shift) / scale``, with the statistics taken over ``axis``."""
+    """What both scalers share: ``x' = (x - shift) / scale * width + low``, with the statistics taken
+    over ``axis`` (``width = 1, low = 0`` except for a MinMaxScaler with another ``feature_range``)."""
 
     _name = "_Scaler"
+    _low, _width = 0.0, 1.0
 
     def __init__(self, axis, zero_variance: str, min_spread: float):
         if zero_variance not in _POLICIES:
@@ -56,7 +58,7 @@ class _Scaler:
     def fit(self, X):
         """Learn the statistics from ``X`` (the training data only). Returns ``self``."""
         fn = f"{self._name}.fit"
-        X = _checks.features(fn, X)
+        X = _checks.numeric(fn, X)
         axes = self._axes(fn, X)
         if X.size == 0:
             raise ValueError(f"{fn}: X has no samples")
@@ -90,7 +92,7 @@ class _Scaler:
     def _check_fitted(self, fn: str, X) -> np.ndarray:
         if self.shift_ is None:
             raise RuntimeError(f"{fn}: call fit(X_train) first")
-        X = _checks.features(fn, X)
+        X = _checks.numeric(fn, X)
         fits = X.ndim == len(self._sample_shape) + 1 and all(
             X.shape[a] == self._sample_shape[a - 1] for a in self._kept_axes)
         if not fits:
@@ -103,17 +105,17 @@ class _Scaler:
         return X.dtype if X.dtype.kind == "f" else np.dtype(np.float32)
 
     def transform(self, X) -> np.ndarray:
-        """Apply the fitted statistics: ``(X - shift) / scale``.
+        """Apply the fitted statistics: ``(X - shift) / scale`` (then into the feature range, if any).
 
         Float input keeps its dtype; other input becomes float32.
         """
         X = self._check_fitted(f"{self._name}.transform", X)
-        return ((X - self.shift_) / self.scale_).astype(self._out_dtype(X))
+        return ((X - self.shift_) / self.scale_ * self._width + self._low).astype(self._out_dtype(X))
 
     def inverse_transform(self, X) -> np.ndarray:
-        """Undo :meth:`transform`: ``X * scale + shift``."""
+        """Undo :meth:`transform`: ``X * scale + shift`` (after leaving the feature range, if any)."""
         X = self._check_fitted(f"{self._name}.inverse_transform", X)
-        return (X * self.scale_ + self.shift_).astype(self._out_dtype(X))
+        return ((X - self._low) / self._width * self.scale_ + self.shift_).astype(self._out_dtype(X))
 
     def fit_transform(self, X) -> np.ndarray:
         """``fit(X)`` then ``transform(X)``; use it on the training data only."""
@@ -160,20 +162,31 @@ class Standardizer(_Scaler):
 
 
 class MinMaxScaler(_Scaler):
-    """Rescale features to ``[0, 1]``: ``x' = (x - min) / (max - min)``, min and max from the training data.
+    """Rescale features to ``feature_range = (a, b)``, by default ``[0, 1]``, with min and max from the training data.
 
-    Data outside the training range maps outside ``[0, 1]`` (nothing is
-    clipped). ``axis``, ``zero_variance`` and ``min_spread`` work as in
-    :class:`Standardizer`, with ``max - min`` as the spread.
+    ``x' = a + (x - min) / (max - min) * (b - a)``. Data outside the training range maps outside
+    ``[a, b]`` (nothing is clipped). ``axis``, ``zero_variance`` and ``min_spread`` work as in
+    :class:`Standardizer`, with ``max - min`` as the spread (a feature left unscaled is only
+    shifted, to ``a + (x - min) * (b - a)``).
 
     >>> MinMaxScaler().fit_transform(np.array([[0.0], [5.0], [10.0]])).ravel().tolist()
     [0.0, 0.5, 1.0]
+    >>> MinMaxScaler(feature_range=(-1, 1)).fit_transform(np.array([[0.0], [5.0], [10.0]])).ravel().tolist()
+    [-1.0, 0.0, 1.0]
     """
 
     _name = "MinMaxScaler"
 
-    def __init__(self, axis=0, zero_variance: str = "raise", min_spread: float = 1e-8):
+    def __init__(self, axis=0, zero_variance: str = "raise", min_spread: float = 1e-8, feature_range=(0.0, 1.0)):
         super().__init__(axis, zero_variance, min_spread)
+        ok = isinstance(feature_range, (tuple, list)) and len(feature_range) == 2 and all(
+            isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and np.isfinite(v)
+            for v in feature_range)
+        if not ok or not feature_range[0] < feature_range[1]:
+            raise ValueError(f"{self._name}: feature_range must be a pair of finite numbers (a, b) with a < b, "
+                             f"such as (0, 1) or (-1, 1), got {feature_range!r}")
+        self.feature_range = (float(feature_range[0]), float(feature_range[1]))
+        self._low, self._width = self.feature_range[0], self.feature_range[1] - self.feature_range[0]
 
     def _statistics(self, X, axes):
         low = X.min(axis=axes, keepdims=True)
@@ -216,19 +229,3 @@ def scale_images(X, max_value: float = 255.0, center: bool = False, dtype=np.flo
                          f"{np.nanmin(X)} to {np.nanmax(X)}; pass the right max_value")
     out = X.astype(np.float64) / max_value
     return (2.0 * out - 1.0 if center else out).astype(dtype)
-
-
-def one_hot(y, num_classes: int | None = None, dtype=np.float32) -> np.ndarray:
-    """One-hot encode class labels: row ``i`` is all zeros but a 1 in column ``y[i]``.
-
-    Shapes: ``y`` ``(N,)`` -> ``(N, num_classes)``; ``num_classes`` defaults to ``y.max() + 1``.
-
-    >>> one_hot(np.array([2, 0]), num_classes=3).tolist()
-    [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
-    """
-    fn = "one_hot"
-    y = _checks.labels(fn, y)
-    k = _checks.num_classes(fn, y, num_classes)
-    out = np.zeros((len(y), k), dtype=_checks.float_dtype(fn, dtype))
-    out[np.arange(len(y)), y] = 1
-    return out

@@ -1,34 +1,36 @@
-"""Looking at a model and its data without changing either: the tools preflight and diagnose share.
+"""Looking at a model and its data without changing either: what preflight and diagnose share.
 
-* :func:`untouched`: a block after which the model's weights, buffers, gradients and train/eval
-  mode, and minnet's random stream, are exactly as before (bit for bit).
 * :func:`arrays`: ``(X, y)`` arrays from a pair or a loader.
-* :func:`trace`: one forward pass that records every leaf module's output in the order they ran.
-* :func:`kind`: what a module is, in the words the rules use ("relu", "squash", "softmax", ...).
+* :func:`trace`: one forward pass that records every layer's output in the order they ran, and the
+  model's output (run it inside :func:`~minnet.monitor.snapshots.untouched`).
+* :func:`role`: what a module is in the words of the rules. It is finer than the monitor's
+  :func:`~minnet.monitor.layers.kind_of`: a plain ``ReLU`` (whose units can die: derivative exactly
+  0) is told apart from LeakyReLU/ELU/GELU (which always pass some gradient), a final Softmax
+  is named, and batch norm is not a layer of weights across depth.
 """
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
-from .. import _random
 from .. import nn
 from ..autograd import Tensor, no_grad
 from ..train import as_pair
 from ..train.batching import as_input, param_dtype
+from .layers import OutputCatcher, own_weight
 
-RELU_FAMILY = (nn.ReLU, nn.LeakyReLU, nn.ELU, nn.GELU)
 NORMS = (nn.BatchNorm1D, nn.BatchNorm2D)
 
 
-def kind(module) -> str:
-    """ "relu" (ReLU family), "sigmoid", "tanh", "softmax", "logsoftmax", "weight" (a layer with
-    weights: Dense, Conv), "norm" (batch norm), "dropout", or "other"."""
-    if isinstance(module, RELU_FAMILY):
+def role(module) -> str:
+    """ "relu" (plain ReLU), "leaky" (LeakyReLU, ELU, GELU), "sigmoid", "tanh", "softmax",
+    "logsoftmax", "norm" (batch norm), "weight" (Dense, Conv: a layer of weights), or "other"."""
+    if isinstance(module, nn.ReLU):
         return "relu"
+    if isinstance(module, (nn.LeakyReLU, nn.ELU, nn.GELU)):
+        return "leaky"
     if isinstance(module, nn.Sigmoid):
         return "sigmoid"
     if isinstance(module, nn.Tanh):
@@ -39,38 +41,9 @@ def kind(module) -> str:
         return "logsoftmax"
     if isinstance(module, NORMS):
         return "norm"
-    if isinstance(module, nn.Dropout):
-        return "dropout"
-    if isinstance(getattr(module, "weight", None), Tensor):
+    if own_weight(module) is not None:
         return "weight"
     return "other"
-
-
-@contextlib.contextmanager
-def untouched(model) -> Iterator[None]:
-    """Run a block that may train, draw random numbers or change modes, then put everything back:
-    parameters and buffers (values and arrays), gradients, every module's training flag, and the
-    state of minnet's generator."""
-    rng = _random.get_rng()
-    rng_state = rng.bit_generator.state
-    params = list(model.parameters())
-    saved = [(p, p.data, p.data.copy(), p.grad) for p in params]
-    buffers = [(m, name, m.__dict__[name], np.array(m.__dict__[name], copy=True))
-               for m in model.modules() for name in m._buffers if m.__dict__.get(name) is not None]
-    modes = [(m, m.training) for m in model.modules()]
-    try:
-        yield
-    finally:
-        for p, array, values, grad in saved:
-            array[...] = values                 # the same array object, in case an optimizer holds it
-            p.data, p.grad = array, grad
-        for m, name, array, values in buffers:
-            if isinstance(array, np.ndarray) and array.shape == values.shape:
-                array[...] = values
-            object.__setattr__(m, name, array)
-        for m, mode in modes:
-            object.__setattr__(m, "training", mode)
-        rng.bit_generator.state = rng_state
 
 
 def arrays(data: Any, role: str = "training", limit: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
@@ -99,34 +72,24 @@ def arrays(data: Any, role: str = "training", limit: int | None = None) -> tuple
 
 @dataclass
 class Layer:
-    """One leaf module's output in a traced forward pass."""
+    """One layer's output in a traced forward pass."""
 
     name: str
     module: Any
-    kind: str
+    role: str
     output: np.ndarray
 
 
-def trace(model, X: np.ndarray, training: bool = True, grad: bool = False):
-    """Run ``model`` on ``X`` once and return ``(output Tensor, [Layer, ...])`` in the order the leaf
-    modules ran. Call inside :func:`untouched` when ``training`` (batch norm updates its running
-    statistics and dropout draws random numbers in training mode)."""
-    layers: list[Layer] = []
-    handles = []
-    for name, module in model.named_modules():
-        if next(module.children(), None) is not None:
-            continue                                        # containers: their children report
-        def hook(m, inputs, out, name=name):
-            if isinstance(out, Tensor):
-                layers.append(Layer(name or type(m).__name__, m, kind(m), out.data))
-        handles.append(module.register_forward_hook(hook))
+def trace(model, X: np.ndarray, training: bool = True) -> tuple[Tensor, list[Layer]]:
+    """Run ``model`` on ``X`` once, without a graph, and return ``(output Tensor, [Layer, ...])`` in the
+    order the layers produced their outputs. In training mode batch norm updates its running
+    statistics and dropout draws random numbers: call it inside ``untouched(model)``."""
+    modules = dict(model.named_modules())
     model.train(training)
-    try:
-        with (contextlib.nullcontext() if grad else no_grad()):
-            out = model(as_input(X, param_dtype(model)))
-    finally:
-        for h in handles:
-            h.remove()
+    with OutputCatcher(model) as catcher, no_grad():
+        out = model(as_input(X, param_dtype(model)))
+    layers = [Layer(name or type(modules[name]).__name__, modules[name], role(modules[name]), a)
+              for name, a in catcher.outputs.items()]
     return out, layers
 
 
@@ -139,8 +102,8 @@ def final_layer(layers: list[Layer], out: Tensor) -> Layer | None:
 
 
 def weight_layers(model) -> list[tuple[str, Any]]:
-    """``(name, module)`` of every layer with a weight (not batch norm), in registration order."""
-    return [(name or type(m).__name__, m) for name, m in model.named_modules() if kind(m) == "weight"]
+    """``(name, module)`` of every layer of weights (Dense, Conv; not batch norm), in registration order."""
+    return [(name or type(m).__name__, m) for name, m in model.named_modules() if role(m) == "weight"]
 
 
 def units(weight: np.ndarray, module) -> np.ndarray:

@@ -21,6 +21,8 @@ from ..autograd import no_grad
 from ..train.batching import as_input, param_dtype
 from . import _probe, gradient_flow
 from .findings import Finding, Report
+from .instruments import dead_fraction
+from .snapshots import untouched
 from .rules import value as T
 
 
@@ -33,6 +35,15 @@ def diagnose(history, model=None, train: Any = None, val: Any = None) -> Report:
     run = _Run(history)
     checked, skipped = ["the loss curves"], []
     findings = run.divergence() + run.gradient_growth() + run.clipping()
+    data = _probe.arrays(train, "training") if train is not None else None
+    val_data = _probe.arrays(val, "validation") if val is not None else None
+    # The model on the whole training set first: where it and the monitor's per-batch records both
+    # speak (dead units, zero gradients), it is the better witness, and the first finding of a code stays.
+    if model is not None and data is not None:
+        checked.append("the model on the training data (dead units, confidently contradicted labels, zero gradients)")
+        findings += _on_data(model, data, run)
+    else:
+        skipped.append("dead units on the whole training set, noisy labels, zero-gradient ops: pass model= and train=")
     mon = getattr(history, "monitor", None)
     if mon is not None and hasattr(mon, "get") and len(getattr(mon, "steps", ())):
         checked.append("per-layer gradients, updates, dead and saturated units (monitor)")
@@ -40,13 +51,6 @@ def diagnose(history, model=None, train: Any = None, val: Any = None) -> Report:
     else:
         skipped.append("per-layer gradients, update/weight ratios, dead and saturated units: fit had no "
                        "monitor (pass monitor=mn.monitor.Monitor(model))")
-    data = _probe.arrays(train, "training") if train is not None else None
-    val_data = _probe.arrays(val, "validation") if val is not None else None
-    if model is not None and data is not None:
-        checked.append("the model on the training data (dead units, confidently contradicted labels, zero gradients)")
-        findings += _on_data(model, data, run)
-    else:
-        skipped.append("dead units on the whole training set, noisy labels, zero-gradient ops: pass model= and train=")
     if model is not None and (val_data or data) is not None:
         checked.append("the same input twice (stochastic inference)")
         findings += _stochastic_inference(model, (val_data or data)[0])
@@ -55,12 +59,17 @@ def diagnose(history, model=None, train: Any = None, val: Any = None) -> Report:
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:
-    """Each code once: the most severe finding of it (the first on ties)."""
+    """Each code once: the most severe finding of it (the first on ties), with the earliest epoch any
+    of them saw (the whole-data check knows how bad it is; the monitor knows since when)."""
     order = {"error": 0, "warning": 1, "info": 2}
     best: dict[str, Finding] = {}
     for f in findings:
         if f.code not in best or order[f.severity] < order[best[f.code].severity]:
             best[f.code] = f
+    for f in findings:
+        kept = best[f.code]
+        if f.epoch is not None and (kept.epoch is None or f.epoch < kept.epoch):
+            kept.epoch = f.epoch
     return list(best.values())
 
 
@@ -150,34 +159,43 @@ class _Run:
                     {"start": start, "end": end}))
                 codes.add("not_learning")
         found += self._overfitting()
-        if "not_learning" not in codes:
+        if not codes & _CAUSES_OF_POOR_FIT:
             found += self._underfitting(data)
-        found += self._still_improving()
+        if "not_learning" not in codes:
+            found += self._still_improving()
         found += self._rising(codes)
         return found
 
     def _overfitting(self) -> list[Finding]:
+        """The validation loss turned up while the training loss kept falling, or the model does far
+        better on its training data than on new data."""
         h = self.h
-        if len(h.val_loss) < 4 or len(h.train_loss) != len(h.val_loss):
-            return []
+        if len(h.val_loss) < 4 or len(h.train_loss) != len(h.val_loss) or h.restored_epoch is not None:
+            return []                # (EarlyStopping put the best weights back: the model did not keep the damage)
         val, tr = np.asarray(h.val_loss, float), np.asarray(h.train_loss, float)
         if not np.all(np.isfinite(val)):
             return []
         best = int(np.argmin(val))
         rise = val[-1] / val[best] - 1 if val[best] > 0 else 0.0
         gap = (h.train_acc[-1] - h.val_acc[-1]) if h.train_acc and h.val_acc else None
-        if best <= len(val) - 3 and rise >= T("overfit_rise") and tr[-1] < tr[best] and \
-                (gap is None or gap >= T("overfit_gap")):
-            if h.restored_epoch is not None:
-                return []            # EarlyStopping put the best weights back: the model did not keep the damage
-            gap_text = "" if gap is None else f"; training accuracy is {gap:.0%} above validation accuracy"
-            return [Finding(
-                "overfitting", "warning",
-                f"The validation loss was lowest at epoch {best + 1} ({val[best]:.4g}) and rose {rise:.0%} to "
-                f"{val[-1]:.4g} while the training loss kept falling ({tr[best]:.4g} -> {tr[-1]:.4g}){gap_text}.",
-                {"best_epoch": best + 1, "best_val_loss": float(val[best]), "final_val_loss": float(val[-1]),
-                 "rise": float(rise), "accuracy_gap": gap}, epoch=best + 2)]
-        return []
+        turned = best <= len(val) - 3 and rise >= T("overfit_rise") and tr[-1] < tr[best] and \
+            (gap is None or gap >= T("overfit_gap"))
+        apart = gap is not None and gap >= T("overfit_large_gap")
+        if not (turned or apart):
+            return []
+        parts = []
+        if turned:
+            parts.append(f"the validation loss was lowest at epoch {best + 1} ({val[best]:.4g}) and rose {rise:.0%} to "
+                         f"{val[-1]:.4g} while the training loss kept falling ({tr[best]:.4g} -> {tr[-1]:.4g})")
+        if gap is not None:
+            parts.append(f"training accuracy is {h.train_acc[-1]:.0%}, validation accuracy {h.val_acc[-1]:.0%}")
+        first = best + 2 if turned else next(i + 1 for i in range(len(val)) if h.train_acc[i] - h.val_acc[i]
+                                             >= T("overfit_large_gap"))
+        return [Finding(
+            "overfitting", "warning", "; ".join(parts).capitalize() + ": the model learns its training data "
+            "by heart instead of what carries over to new data.",
+            {"best_epoch": best + 1, "best_val_loss": float(val[best]), "final_val_loss": float(val[-1]),
+             "rise": float(rise), "accuracy_gap": gap}, epoch=min(first, len(val)))]
 
     def _plateau(self) -> float | None:
         """Relative improvement of the training loss per epoch over the last third of the run."""
@@ -190,19 +208,25 @@ class _Run:
         return float((third[0] - third[-1]) / third[0] / (len(third) - 1))
 
     def _underfitting(self, data) -> list[Finding]:
-        h, slope = self.h, self._plateau()
-        if slope is None or slope >= T("plateau_slope"):
+        """Poor on the training data itself, and no longer improving (a capacity ceiling)."""
+        h = self.h
+        if len(h.train_loss) < 6:
             return []
+        third = max(2, len(h.train_loss) // 3)
         if h.train_acc:
             acc = h.train_acc[-1]
-            close = not h.val_acc or h.val_acc[-1] >= acc - T("overfit_gap")
-            if acc < T("underfit_accuracy") and close:
+            gain = h.train_acc[-1] - h.train_acc[-third]
+            val_poor = not h.val_acc or h.val_acc[-1] < T("underfit_accuracy")
+            if acc < T("underfit_accuracy") and gain < T("plateau_accuracy_gain") and val_poor:
                 val = f" and {h.val_acc[-1]:.0%} on validation" if h.val_acc else ""
                 return [Finding(
                     "underfitting", "warning",
-                    f"Training accuracy levelled off at {acc:.0%}{val} (the loss improved {slope:.2%} per epoch "
-                    "over the last third): the model does not fit even the data it trains on.",
-                    {"train_acc": acc, "val_acc": h.val_acc[-1] if h.val_acc else None, "slope": slope})]
+                    f"Training accuracy levelled off at {acc:.0%}{val} (it rose {gain:+.1%} over the last {third} "
+                    "epochs): the model does not fit even the data it trains on.",
+                    {"train_acc": acc, "val_acc": h.val_acc[-1] if h.val_acc else None, "gain": gain})]
+            return []
+        slope = self._plateau()
+        if slope is None or slope >= T("plateau_slope"):
             return []
         if data is not None and np.asarray(data[1]).dtype.kind == "f":
             var = float(np.var(np.asarray(data[1], float)))
@@ -222,13 +246,17 @@ class _Run:
         if len(curve) < 4 or h.stopped_early or not np.all(np.isfinite(curve)):
             return []
         drop = (curve[-4] - curve[-1]) / curve[-4] if curve[-4] > 0 else 0.0
-        if int(np.argmin(curve)) == len(curve) - 1 and drop >= T("still_improving_drop"):
+        total = curve[0] - curve[-1]
+        share = (curve[-4] - curve[-1]) / total if total > 0 else 0.0
+        if int(np.argmin(curve)) == len(curve) - 1 and drop >= T("still_improving_drop") and \
+                share >= T("still_improving_share"):
             which = "validation" if h.val_loss else "training"
             return [Finding(
                 "still_improving", "warning",
                 f"The {which} loss was still falling when training stopped: {drop:.0%} over the last three epochs, "
                 f"reaching its lowest value ({curve[-1]:.4g}) in the last epoch ({len(curve)}).",
-                {"curve": which, "drop_last_3_epochs": float(drop), "final": float(curve[-1])}, epoch=len(curve))]
+                {"curve": which, "drop_last_3_epochs": float(drop), "share_of_improvement": float(share),
+                 "final": float(curve[-1])}, epoch=len(curve))]
         return []
 
     def _rising(self, codes: set) -> list[Finding]:
@@ -244,6 +272,12 @@ class _Run:
                                                                  "max": float(tr.max())},
                 epoch=int(np.argmax(tr > tr[0])) + 1)]
         return []
+
+
+# When one of these explains a poor, flat curve, "underfitting" (too little capacity, too much
+# regularization) is not the diagnosis.
+_CAUSES_OF_POOR_FIT = {"not_learning", "lr_too_low", "vanishing_gradients", "dead_relu", "zero_gradient",
+                       "diverged", "saturated_units", "lr_too_high", "noisy_labels"}
 
 
 def _why_flat(found: list[Finding]) -> str:
@@ -271,7 +305,7 @@ class _Instruments:
     def __init__(self, mon, run: _Run, model) -> None:
         self.mon, self.run = mon, run
         self.steps = np.asarray(mon.steps)
-        self.kinds = _layer_kinds(mon, model)
+        self.roles = _layer_roles(mon, model)
 
     def get(self, metric: str) -> dict[str, np.ndarray]:
         try:
@@ -283,11 +317,13 @@ class _Instruments:
         return self.run.epoch_of_step(int(self.steps[index])) if len(self.steps) else None
 
     def findings(self) -> list[Finding]:
-        return self.gradient_ratio() + self.dead() + self.saturated() + self.update_ratio() + self.zero()
+        zero = self.zero()
+        steps = [f for f in self.update_ratio() if not (zero and f.code == "lr_too_low")]   # zero explains it
+        return zero + self.gradient_ratio() + self.dead() + self.saturated() + steps
 
     def gradient_ratio(self) -> list[Finding]:
         g = self.get("grad_norm")
-        names = [n for n in self.mon.layers if n in g]
+        names = [n for n in self.mon.layers if n in g and self.roles.get(n, "weight") == "weight"]
         if len(names) < 3:
             return []
         first, last = g[names[0]], g[names[-1]]
@@ -320,6 +356,8 @@ class _Instruments:
 
     def dead(self) -> list[Finding]:
         for name, values in self.get("dead_fraction").items():
+            if self.roles.get(name) != "relu":
+                continue                    # LeakyReLU/ELU/GELU units below 0 still pass a gradient
             late = self._late(values)
             if late >= T("dead_fraction"):
                 first = int(np.argmax(values >= T("dead_fraction")))
@@ -344,28 +382,36 @@ class _Instruments:
         return []
 
     def update_ratio(self) -> list[Finding]:
+        """Step sizes early in training, per layer (median over the first fifth of the records).
+
+        Too high: the typical layer moves by more than 10% of its norm per step. Too low: even the
+        layer that moves most moves by less than 1e-5 of its norm (vanishing gradients make the
+        first layers' ratios tiny too, but not the last layer's: that is how the two differ).
+        """
         u = self.get("update_ratio")
-        if not u:
+        per_layer = []
+        for v in u.values():
+            early = v[:max(1, len(v) // 5)]
+            early = early[np.isfinite(early)]
+            if len(early):
+                per_layer.append(float(np.median(early)))
+        if not per_layer:
             return []
-        table = np.array([v for v in u.values()])                 # layers × records
-        early = table[:, :max(1, table.shape[1] // 5)]
-        finite = early[np.isfinite(early)]
-        if not len(finite):
-            return []
-        med = float(np.median(finite))
-        if med >= T("update_ratio_high"):
+        typical, largest = float(np.median(per_layer)), max(per_layer)
+        if typical >= T("update_ratio_high"):
             return [Finding(
                 "lr_too_high", "warning",
-                f"Each step changed the weights by a median {med:.2g} of their norm in the first fifth of training "
-                "(healthy: ~1e-3): the steps are far too large.", {"update_ratio": med}, epoch=self.epoch_at(0))]
+                f"Each step changed a typical layer's weights by {typical:.2g} of their norm in the first fifth of "
+                "training (healthy: ~1e-3): the steps are far too large.",
+                {"update_ratio": typical, "per_layer": per_layer}, epoch=self.epoch_at(0))]
         ends = self.run.loss_start_end()
         slow = ends is None or ends[0] <= 0 or (ends[0] - ends[1]) / ends[0] < 0.5
-        if med <= T("update_ratio_low") and slow:
+        if largest <= T("update_ratio_low") and slow:
             return [Finding(
                 "lr_too_low", "warning",
-                f"Each step changed the weights by a median {med:.2g} of their norm in the first fifth of training "
-                "(healthy: ~1e-3), and the loss fell by less than half: the steps are far too small.",
-                {"update_ratio": med}, epoch=self.epoch_at(0))]
+                f"Each step changed even the fastest-moving layer's weights by only {largest:.2g} of their norm in "
+                "the first fifth of training (healthy: ~1e-3), and the loss fell by less than half: the steps are "
+                "far too small.", {"update_ratio": largest, "per_layer": per_layer}, epoch=self.epoch_at(0))]
         return []
 
     def zero(self) -> list[Finding]:
@@ -379,10 +425,16 @@ class _Instruments:
         return []
 
 
-def _layer_kinds(mon, model) -> dict[str, str]:
+def _layer_roles(mon, model) -> dict[str, str]:
+    """What each monitored layer is (see ``_probe.role``): from the model if given, else from the
+    monitor's record of layer types."""
     if model is not None:
-        return {(n or type(m).__name__): _probe.kind(m) for n, m in model.named_modules()}
-    return {}
+        return {n: _probe.role(m) for n, m in model.named_modules()}
+    types = getattr(mon, "layer_types", {}) or {}
+    names = {"ReLU": "relu", "LeakyReLU": "leaky", "ELU": "leaky", "GELU": "leaky", "Sigmoid": "sigmoid",
+             "Tanh": "tanh", "BatchNorm1D": "norm", "BatchNorm2D": "norm"}
+    return {layer: names.get(t, "weight" if layer in getattr(mon, "weight_layers", ()) else "other")
+            for layer, t in types.items()}
 
 
 # ---- the model and the data --------------------------------------------------------------------------
@@ -390,19 +442,17 @@ def _layer_kinds(mon, model) -> dict[str, str]:
 def _on_data(model, data: tuple, run: _Run) -> list[Finding]:
     X, y = data
     found = []
-    with _probe.untouched(model):
+    with untouched(model):
         out, layers = _probe.trace(model, X, training=False)
         for l in layers:
-            if l.kind == "relu" and l.output.ndim >= 2:
-                axes = (0,) + tuple(range(2, l.output.ndim))
-                dead = float(np.mean(np.all(l.output <= 0, axis=axes)))
-                if dead >= T("dead_fraction"):
-                    found.append(Finding(
-                        "dead_relu", "warning",
-                        f"{dead:.0%} of layer {l.name}'s units output 0 for every one of the {len(X)} training "
-                        "samples: they pass no gradient and can never recover.",
-                        {"layer": l.name, "dead_fraction": dead, "samples": len(X)}, layer=l.name))
-                    break
+            dead = dead_fraction(l.output) if l.role == "relu" else 0.0
+            if dead >= T("dead_fraction"):
+                found.append(Finding(
+                    "dead_relu", "warning",
+                    f"{dead:.0%} of layer {l.name}'s units output 0 for every one of the {len(X)} training "
+                    "samples: they pass no gradient and can never recover.",
+                    {"layer": l.name, "dead_fraction": dead, "samples": len(X)}, layer=l.name))
+                break
         found += _noisy_labels(out.data, np.asarray(y), run)
         g = run.grad_norm[np.isfinite(run.grad_norm)]
         loss_fn = getattr(run.h, "loss_fn", None)
@@ -413,22 +463,30 @@ def _on_data(model, data: tuple, run: _Run) -> list[Finding]:
 
 
 def _noisy_labels(logits: np.ndarray, y: np.ndarray, run: _Run) -> list[Finding]:
-    """Training samples the model gives >= 90% probability to another class than their label."""
-    if logits.ndim != 2 or logits.shape[1] < 2 or y.dtype.kind not in "iu" or y.ndim != 1 or not run.h.train_acc:
+    """Training samples whose label the trained model confidently contradicts: it gives the label less
+    than 10% probability and predicts another class. Only a model that has learned every class (it
+    agrees with at least half the labels of each) is asked: a broken or too small model contradicts
+    whole classes, which says nothing about the labels."""
+    if logits.ndim != 2 or logits.shape[1] < 2 or y.dtype.kind not in "iu" or y.ndim != 1 or \
+            run.h.diverged is not None or not np.all(np.isfinite(logits)):
         return []
     z = logits - logits.max(axis=1, keepdims=True)
     p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
     pred = p.argmax(axis=1)
-    wrong = (pred != y) & (p.max(axis=1) >= T("confident_wrong_p"))
-    frac = float(np.mean(wrong))
-    if frac >= T("confident_wrong_fraction"):
-        idx = np.flatnonzero(wrong)
+    agree = float(np.mean(pred == y))
+    per_class = [float(np.mean(pred[y == c] == c)) for c in np.unique(y)]
+    contradicted = (pred != y) & (p[np.arange(len(y)), y] < T("contradicted_p"))
+    frac = float(np.mean(contradicted))
+    if min(per_class) >= T("competent_agreement") and frac >= T("contradicted_fraction"):
+        idx = np.flatnonzero(contradicted)
         return [Finding(
             "noisy_labels", "warning",
-            f"The trained model gives {T('confident_wrong_p'):.0%} or more probability to another class than the "
-            f"label for {frac:.0%} of the training samples (e.g. samples {idx[:5].tolist()}): those labels are "
-            "probably wrong.", {"fraction": frac, "examples": idx[:10].tolist(),
-                               "predicted": pred[idx[:10]].tolist(), "labels": y[idx[:10]].tolist()})]
+            f"The trained model agrees with {agree:.0%} of the training labels but gives the label less than "
+            f"{T('contradicted_p'):.0%} probability, and another class the most, for {frac:.0%} of the training "
+            f"samples (e.g. samples {idx[:5].tolist()}): those labels are probably wrong.",
+            {"fraction": frac, "agreement": agree, "examples": idx[:10].tolist(),
+             "predicted": pred[idx[:10]].tolist(), "labels": y[idx[:10]].tolist(),
+             "worst_class_agreement": min(per_class)})]
     return []
 
 
@@ -437,14 +495,15 @@ def _stochastic_inference(model, X: np.ndarray) -> list[Finding]:
     X = X[:64]
     if len(X) < 2:
         return []
-    with _probe.untouched(model):
+    with untouched(model):
         mode = model.training
         x = as_input(X, param_dtype(model))
         with no_grad():
             a, b = model(x).data, model(x).data
             alone = model(as_input(X[:1], param_dtype(model))).data
-    differ = float(np.max(np.abs(a - b))) if a.shape == b.shape else math.inf
-    batch = float(np.max(np.abs(alone[0] - a[0])))
+    with np.errstate(all="ignore"):
+        differ = float(np.max(np.abs(a - b))) if a.shape == b.shape else math.inf
+        batch = float(np.max(np.abs(alone[0] - a[0])))
     scale = float(np.max(np.abs(a))) or 1.0
     if differ > 1e-6 * scale or batch > 1e-6 * scale:
         what = "two passes over the same inputs differ" if differ > 1e-6 * scale else \

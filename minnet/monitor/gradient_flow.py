@@ -16,6 +16,7 @@ from ..autograd import Tensor
 from ..train.batching import as_input, param_dtype
 from . import _probe
 from .findings import Finding
+from .instruments import dead_fraction
 from .rules import value as T
 
 
@@ -106,13 +107,10 @@ def _dead_layers_after(model, layers: list) -> set[str]:
     units' doing, reported as dead_relu."""
     names = set()
     for i, layer in enumerate(layers):
-        if layer.kind != "relu" or layer.output.ndim < 2:
+        if layer.role != "relu" or dead_fraction(layer.output) < 1.0:
             continue
-        axes = (0,) + tuple(range(2, layer.output.ndim))
-        if not np.all(np.all(layer.output <= 0, axis=axes)):
-            continue
-        before = [l.name for l in layers[:i] if l.kind == "weight"][-1:]
-        after = [l.name for l in layers[i + 1:] if l.kind == "weight"][:1]
+        before = [l.name for l in layers[:i] if l.role == "weight"][-1:]
+        after = [l.name for l in layers[i + 1:] if l.role == "weight"][:1]
         names.update(before + after)
     return names
 

@@ -26,6 +26,8 @@ from ..autograd import Tensor, no_grad
 from ..optim import Adam
 from ..train.batching import as_input, param_dtype
 from . import _probe, gradient_flow
+from .instruments import dead_fraction, saturated_fraction
+from .snapshots import untouched
 from .findings import Finding, Report
 from .rules import value as T
 
@@ -49,7 +51,7 @@ def preflight(model, loss_fn, train: Any, val: Any = None, overfit: bool = True)
     findings: list[Finding] = []
     checked = ["data (NaN/inf, feature scales, constant features, targets, classes)"]
     findings += check_data(X, y, Xv_yv, task)
-    with _probe.untouched(model):
+    with untouched(model):
         probe = _probe_batch(X, y, task)
         if not all(np.all(np.isfinite(a)) for a in probe if np.asarray(a).dtype.kind == "f"):
             return Report(findings, checked, ["the model: the probe batch holds NaN/inf (fix the data first)"],
@@ -232,7 +234,7 @@ def check_model_against_data(out: Tensor, layers: list, loss_fn, task: str, y: n
     found = []
     last = _probe.final_layer(layers, out)
     loss_name = getattr(loss_fn, "__name__", type(loss_fn).__name__)
-    if last is not None and task == "multiclass" and last.kind == "softmax":
+    if last is not None and task == "multiclass" and last.role == "softmax":
         found.append(Finding(
             "loss_mismatch", "error",
             f"The model ends in Softmax (layer {last.name}) and the loss is {loss_name}, which applies "
@@ -240,7 +242,7 @@ def check_model_against_data(out: Tensor, layers: list, loss_fn, task: str, y: n
             {"final_layer": last.name, "loss": loss_name}, layer=last.name,
             fix="remove the Softmax: give CrossEntropyLoss raw logits (use mn.functional.softmax on the "
                 "outputs when you need probabilities)"))
-    if last is not None and task == "binary" and last.kind == "sigmoid" and \
+    if last is not None and task == "binary" and last.role == "sigmoid" and \
             getattr(loss_fn, "accuracy_rule", None) == "logit":
         found.append(Finding(
             "loss_mismatch", "error",
@@ -249,8 +251,8 @@ def check_model_against_data(out: Tensor, layers: list, loss_fn, task: str, y: n
             layer=last.name, fix="remove the final Sigmoid, or use BCELoss with it"))
     if task == "regression":
         Y = np.asarray(y, dtype=np.float64)
-        if last is not None and last.kind in _RANGES:
-            lo, hi = _RANGES[last.kind]
+        if last is not None and last.role in _RANGES:
+            lo, hi = _RANGES[last.role]
             outside = np.mean((Y < lo) | (Y > hi))
             if outside > 0:
                 found.append(Finding(
@@ -299,7 +301,7 @@ def check_initialization(model, layers: list, loss_fn, probe: tuple, task: str, 
                 f"{', all zero' if not np.any(rows) else ''}): they compute the same thing, get the same "
                 "gradient, and stay identical.", {"layer": name, "units": len(rows), "max_difference": 0.0},
                 layer=name))
-    stds = [(l.name, float(np.std(l.output))) for l in layers if l.kind == "weight"]
+    stds = [(l.name, float(np.std(l.output))) for l in layers if l.role == "weight"]
     if len(stds) >= 3 and stds[0][1] > 0:
         ratio = stds[-1][1] / stds[0][1] if stds[-1][1] > 0 else 0.0
         if ratio < 1 / T("init_scale_change") or ratio > T("init_scale_change"):
@@ -310,20 +312,18 @@ def check_initialization(model, layers: list, loss_fn, probe: tuple, task: str, 
                 f"{stds[0][1]:.3g}, of layer {stds[-1][0]} {stds[-1][1]:.3g} ({ratio:.2g}x over {len(stds)} layers).",
                 {"first": stds[0], "last": stds[-1], "ratio": ratio, "stds": stds}))
     for l in layers:
-        if l.kind in ("sigmoid", "tanh"):
-            a = l.output
-            sat = np.mean(np.abs(a) > 0.97) if l.kind == "tanh" else np.mean((a < 0.03) | (a > 0.97))
+        if l.role in ("sigmoid", "tanh"):
+            sat = saturated_fraction(l.output, l.role)
             if sat >= T("saturated_fraction"):
                 found.append(Finding(
                     "saturated_units", "warning",
-                    f"At initialization {sat:.0%} of layer {l.name}'s {l.kind} outputs sit in the flat tails, "
+                    f"At initialization {sat:.0%} of layer {l.name}'s {l.role} outputs sit in the flat tails, "
                     "where the derivative is nearly 0: those units barely learn.",
-                    {"layer": l.name, "saturated_fraction": float(sat)}, layer=l.name))
+                    {"layer": l.name, "saturated_fraction": sat}, layer=l.name))
                 break
     for l in layers:
-        if l.kind == "relu" and l.output.ndim >= 2:
-            axes = (0,) + tuple(range(2, l.output.ndim))
-            dead = float(np.mean(np.all(l.output <= 0, axis=axes)))
+        if l.role == "relu":
+            dead = dead_fraction(l.output)
             if dead >= T("dead_fraction"):
                 found.append(Finding(
                     "dead_relu", "warning",

@@ -77,7 +77,12 @@ T: dict[str, Threshold] = {
         0.1, "validation loss 10% above its minimum while the training loss keeps falling; epoch-to-epoch "
              "noise of a validation loss on ~100+ samples is a few percent"),
     "overfit_gap": Threshold(
-        0.05, "training accuracy five points above validation accuracy at the end"),
+        0.05, "training accuracy five points above validation accuracy at the end (with a rising "
+              "validation loss)"),
+    "overfit_large_gap": Threshold(
+        0.15, "training accuracy fifteen points above validation accuracy at the end, whatever the losses "
+              "do: healthy runs here stay within a few points (001 Overfitting: Training accuracy >> "
+              "Validation accuracy)"),
     "underfit_accuracy": Threshold(
         0.8, "training accuracy below 80% at the end on a task the model is meant to fit"),
     "underfit_r2": Threshold(
@@ -88,11 +93,21 @@ T: dict[str, Threshold] = {
     "still_improving_drop": Threshold(
         0.05, "the validation loss fell by more than 5% over the last three epochs and is at its "
               "minimum at the end: more epochs would still help"),
-    "confident_wrong_p": Threshold(
-        0.9, "a training sample the model gives >= 90% probability to another class than its label"),
-    "confident_wrong_fraction": Threshold(
-        0.05, "5% of the training samples confidently predicted as another class; a healthy classifier "
-              "that has not memorized its data disagrees with almost none of its labels"),
+    "still_improving_share": Threshold(
+        0.1, "... and those three epochs brought at least a tenth of all the improvement since the first "
+             "epoch: the curve is still in its steep part, not creeping along a floor"),
+    "contradicted_p": Threshold(
+        0.1, "a training label the trained model gives less than 10% probability while predicting another "
+             "class: with a fraction e of labels flipped, a calibrated model gives a flipped label ~e/(C-1)"),
+    "contradicted_fraction": Threshold(
+        0.05, "5% of the training samples contradicted so; a healthy classifier on clean labels "
+              "contradicts almost none (0% on the digits)"),
+    "competent_agreement": Threshold(
+        0.5, "only a model that agrees with at least half the training labels of every class is asked: a "
+             "broken or too small model contradicts whole classes, which says nothing about the labels"),
+    "plateau_accuracy_gain": Threshold(
+        0.05, "training accuracy rising by less than five points over the last third of the epochs: "
+              "it has levelled off"),
     "overfit_tiny_steps": Threshold(
         300, "Adam steps allowed to fit the tiny batch (lr 1e-2): a working model fits 8 samples in "
              "a hundred or two"),

@@ -13,6 +13,8 @@ switches to the running statistics (and why forgetting ``model.eval()`` changes 
 """
 from __future__ import annotations
 
+import math
+import numbers
 from typing import Any
 
 import numpy as np
@@ -92,6 +94,10 @@ def batch_norm(x: Any, running_mean: np.ndarray | None, running_var: np.ndarray 
     return y
 
 
+def _is_real(x: Any) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
 class _BatchNorm(Module):
     """What BatchNorm1D and BatchNorm2D share; they differ only in the input shapes they accept."""
 
@@ -102,9 +108,12 @@ class _BatchNorm(Module):
         super().__init__()
         name = type(self).__name__
         self.num_features = positive(num_features, name, "num_features")
-        if momentum is not None and not 0 <= momentum <= 1:
+        if momentum is not None and not (_is_real(momentum) and 0 <= momentum <= 1):
             raise ValueError(f"{name}: momentum must lie in [0, 1] (or be None for a cumulative average), "
-                             f"got {momentum}")
+                             f"got {momentum!r}")
+        if not (_is_real(eps) and math.isfinite(eps) and eps >= 0):
+            raise ValueError(f"{name}: eps must be a finite number >= 0 (it keeps the division by "
+                             f"sqrt(var + eps) finite; the default is 1e-05), got {eps!r}")
         self.eps, self.momentum = eps, momentum
         self.weight = Parameter(initializers.initialize("ones", (num_features,), num_features, num_features))
         self.bias = Parameter(initializers.initialize("zeros", (num_features,), num_features, num_features))

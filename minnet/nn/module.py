@@ -20,12 +20,58 @@ them to attributes in ``__init__``::
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any, Callable, Iterator, NamedTuple
 
 import numpy as np
 
 from ..autograd import Tensor
 from .parameter import Parameter
+
+
+def as_state_array(value: Any) -> np.ndarray:
+    """``value`` (an array, Tensor, number or nested list) as an array of numbers, for a state dict.
+
+    Raises ValueError for a ragged list and TypeError for anything that is not numbers (strings,
+    or Python objects that only pickle could store); the message says what the value is.
+    """
+    try:
+        arr = np.asarray(value.data if isinstance(value, Tensor) else value)
+    except ValueError:
+        raise ValueError("cannot be read as one array: its parts have different lengths (a ragged "
+                         "list); give each part its own name, or make them the same shape") from None
+    if arr.dtype.hasobject:
+        raise TypeError(f"is a {type(value).__name__} that NumPy can only store as an object array, "
+                        "which needs pickle; use numeric arrays only")
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(f"holds dtype {arr.dtype}, not numbers")
+    return arr
+
+
+def _fitted(value: Any, target: np.ndarray) -> np.ndarray:
+    """``value`` cast to ``target``'s dtype, or a TypeError/ValueError saying why it does not fit.
+
+    A cast is allowed within a kind or up to a wider kind (int into float, float64 into float32),
+    as long as no value is lost on the way (too large for the new dtype)."""
+    arr = as_state_array(value)
+    if arr.shape != target.shape:
+        raise ValueError(f"shape mismatch: the state has shape {arr.shape}, the model has {target.shape}")
+    src, dst = arr.dtype, target.dtype
+    if not np.can_cast(src, dst, casting="same_kind"):
+        why = (" (the imaginary part would be lost)" if src.kind == "c" else
+               " (the fractions would be cut off)" if src.kind == "f" else "")
+        raise TypeError(f"dtype {src} cannot be cast to {dst}{why}; convert it yourself with "
+                        f".astype(np.{dst}) if that is what you mean")
+    with np.errstate(over="ignore", invalid="ignore"):
+        cast = arr.astype(dst)
+    if dst.kind == "f":
+        lost = np.isinf(cast) & np.isfinite(arr)
+    else:
+        lost = cast.astype(src) != arr
+    if lost.any():
+        raise ValueError(f"{int(lost.sum())} value(s) too large for {dst} (largest "
+                         f"{np.abs(arr[lost]).max():g})")
+    return cast
 
 
 class RemovableHandle:
@@ -276,37 +322,39 @@ class Module:
     def load_state_dict(self, state: dict, strict: bool = True) -> IncompatibleKeys:
         """Copy arrays from ``state`` into this module's parameters and buffers (in place).
 
-        Names and shapes are checked first and every problem is reported in one error: keys the
-        model has but ``state`` lacks (missing), keys ``state`` has but the model lacks (unexpected,
-        ignored when ``strict=False``), and shape mismatches (always an error). Values are cast to
-        the dtype of the model's arrays, so a same-dtype round trip is bit-exact.
+        Every entry is checked first and every problem is reported in one error: keys the model
+        has but ``state`` lacks (missing), keys ``state`` has but the model lacks (unexpected,
+        ignored when ``strict=False``), shape mismatches, and values that are not numbers or do
+        not fit the model's dtype (complex into real, floats into integers, values too large).
+        Nothing changes unless every entry fits. Values are cast to the dtype of the model's
+        arrays (float64 into float32 is allowed), so a same-dtype round trip is bit-exact.
         """
+        if not isinstance(state, Mapping):
+            hint = " (a file name? load it first: model.load_state_dict(mn.load(path)))" \
+                if isinstance(state, (str, bytes)) or hasattr(state, "__fspath__") else ""
+            raise TypeError(f"load_state_dict expects a dict of arrays, got {type(state).__name__}{hint}")
         entries = {key: (owner, attr, kind) for key, owner, attr, kind in self._state_items()}
-        arrays = {k: np.asarray(v.data if isinstance(v, Tensor) else v) for k, v in state.items()}
-        missing = [k for k in entries if k not in arrays]
-        unexpected = [k for k in arrays if k not in entries]
-        mismatched = []
-        for key, (owner, attr, kind) in entries.items():
-            if key in arrays:
-                current = owner.__dict__[attr]
-                current = current.data if kind == "parameter" else current
-                if arrays[key].shape != current.shape:
-                    mismatched.append(f"{key}: the state has shape {arrays[key].shape}, "
-                                      f"the model has {current.shape}")
+        missing = [k for k in entries if k not in state]
+        unexpected = [k for k in state if k not in entries]
         problems = []
         if strict and missing:
             problems.append("missing keys (in the model, not in the state): " + ", ".join(missing))
         if strict and unexpected:
-            problems.append("unexpected keys (in the state, not in the model): " + ", ".join(unexpected))
-        problems += ["shape mismatch for " + m for m in mismatched]
-        if problems:
-            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n  "
-                               + "\n  ".join(problems))
+            problems.append("unexpected keys (in the state, not in the model): " + ", ".join(map(str, unexpected)))
+        ready = {}          # key -> the array to copy in, already cast to the model's dtype
         for key, (owner, attr, kind) in entries.items():
-            if key in arrays:
+            if key in state:
                 current = owner.__dict__[attr]
                 target = current.data if kind == "parameter" else current
-                target[...] = arrays[key]   # in place: optimizers keep pointing at the same arrays
+                try:
+                    ready[key] = (target, _fitted(state[key], target))
+                except (TypeError, ValueError) as err:
+                    problems.append(f"{key}: {err}")
+        if problems:
+            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__} (nothing was "
+                               "changed):\n  " + "\n  ".join(problems))
+        for target, value in ready.values():
+            target[...] = value   # in place: optimizers keep pointing at the same arrays
         return IncompatibleKeys(missing, unexpected)
 
     # ---- printing ------------------------------------------------------------------------------

@@ -42,11 +42,11 @@ class Adam(Optimizer):
         if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
             raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
         b1, b2 = betas
-        group["betas"] = (check_hyper(name, "betas[0]", b1, 0 <= b1 < 1, "in [0, 1)"),
-                          check_hyper(name, "betas[1]", b2, 0 <= b2 < 1, "in [0, 1)"))
-        group["eps"] = check_hyper(name, "eps", group["eps"], group["eps"] >= 0, ">= 0")
+        group["betas"] = (check_hyper(name, "betas[0]", b1, "in [0, 1)"),
+                          check_hyper(name, "betas[1]", b2, "in [0, 1)"))
+        group["eps"] = check_hyper(name, "eps", group["eps"], ">= 0")
         wd = group["weight_decay"]
-        group["weight_decay"] = check_hyper(name, "weight_decay", wd, wd >= 0, ">= 0")
+        group["weight_decay"] = check_hyper(name, "weight_decay", wd, ">= 0")
         group["amsgrad"] = bool(group["amsgrad"])
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:

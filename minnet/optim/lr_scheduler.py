@@ -78,7 +78,7 @@ class StepLR(LRScheduler):
         if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
             raise ValueError(f"StepLR: step_size must be a positive integer, got {step_size!r}")
         self.step_size = step_size
-        self.gamma = check_hyper("StepLR", "gamma", gamma, gamma > 0, "> 0")
+        self.gamma = check_hyper("StepLR", "gamma", gamma, "> 0")
         super().__init__(optimizer)
 
     def get_lr(self) -> list[float]:
@@ -91,7 +91,7 @@ class ExponentialLR(LRScheduler):
     r"""Multiply the lr by ``gamma`` every epoch: ``lr(epoch) = base_lr * gamma ** epoch``."""
 
     def __init__(self, optimizer: Optimizer, gamma: float) -> None:
-        self.gamma = check_hyper("ExponentialLR", "gamma", gamma, gamma > 0, "> 0")
+        self.gamma = check_hyper("ExponentialLR", "gamma", gamma, "> 0")
         super().__init__(optimizer)
 
     def get_lr(self) -> list[float]:
@@ -116,7 +116,7 @@ class CosineAnnealingLR(LRScheduler):
         if isinstance(T_max, bool) or not isinstance(T_max, int) or T_max < 1:
             raise ValueError(f"CosineAnnealingLR: T_max must be a positive integer, got {T_max!r}")
         self.T_max = T_max
-        self.eta_min = check_hyper("CosineAnnealingLR", "eta_min", eta_min, eta_min >= 0, ">= 0")
+        self.eta_min = check_hyper("CosineAnnealingLR", "eta_min", eta_min, ">= 0")
         super().__init__(optimizer)
 
     def get_lr(self) -> list[float]:
@@ -151,12 +151,12 @@ class ReduceLROnPlateau(LRScheduler):
         if threshold_mode not in ("rel", "abs"):
             raise ValueError(f"{name}: threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
         self.mode, self.threshold_mode = mode, threshold_mode
-        self.factor = check_hyper(name, "factor", factor, 0 <= factor < 1, "in [0, 1)")
-        self.patience = int(check_hyper(name, "patience", patience, patience >= 0, ">= 0"))
-        self.threshold = check_hyper(name, "threshold", threshold, threshold >= 0, ">= 0")
-        self.cooldown = int(check_hyper(name, "cooldown", cooldown, cooldown >= 0, ">= 0"))
-        self.min_lr = check_hyper(name, "min_lr", min_lr, min_lr >= 0, ">= 0")
-        self.eps = float(eps)
+        self.factor = check_hyper(name, "factor", factor, "in [0, 1)")
+        self.patience = int(check_hyper(name, "patience", patience, ">= 0"))
+        self.threshold = check_hyper(name, "threshold", threshold, ">= 0")
+        self.cooldown = int(check_hyper(name, "cooldown", cooldown, ">= 0"))
+        self.min_lr = check_hyper(name, "min_lr", min_lr, ">= 0")
+        self.eps = check_hyper(name, "eps", eps, ">= 0")
         super().__init__(optimizer)
         self.best = math.inf if mode == "min" else -math.inf
         self.num_bad_epochs = 0

@@ -20,6 +20,7 @@ gradient, ``zero_grad``, ``state_dict``) lives here.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Iterable
 
 import numpy as np
@@ -27,11 +28,29 @@ import numpy as np
 from minnet.autograd import Tensor
 
 
-def check_hyper(owner: str, name: str, value, ok: bool, rule: str) -> float:
-    """Raise ``ValueError("SGD: lr must be >= 0, got -0.1")`` unless ``ok``; return ``float(value)``."""
-    if not ok:
-        raise ValueError(f"{owner}: {name} must be {rule}, got {value!r}")
+_RULES = {
+    ">= 0": lambda v: v >= 0,
+    "> 0": lambda v: v > 0,
+    "in [0, 1]": lambda v: 0 <= v <= 1,
+    "in [0, 1)": lambda v: 0 <= v < 1,
+}
+
+
+def check_hyper(owner: str, name: str, value, rule: str, advice: str = "") -> float:
+    """``float(value)`` if it is a finite real number obeying ``rule`` (a key of ``_RULES``), else
+    ``ValueError("SGD: lr must be a finite number >= 0, got inf")`` followed by ``advice``.
+
+    NaN and infinities are refused everywhere: one step with an infinite lr (or a NaN anywhere)
+    turns the weights into NaN, far from the line that caused it.
+    """
+    if not (_is_number(value) and math.isfinite(value) and _RULES[rule](value)):
+        raise ValueError(f"{owner}: {name} must be a finite number {rule}, got {value!r}{advice}")
     return float(value)
+
+
+def check_lr(owner: str, lr) -> float:
+    """A learning rate: a finite number >= 0 (0 freezes the parameters)."""
+    return check_hyper(owner, "lr", lr, ">= 0", "; try a value such as 0.01 (mn.lr_find helps to choose one)")
 
 
 def _is_number(x) -> bool:
@@ -98,10 +117,7 @@ class Optimizer:
 
     def _check_group(self, group: dict[str, Any]) -> None:
         """Validate one group's hyperparameters (subclasses extend this; lr is common to all)."""
-        lr = group.get("lr")
-        if lr is None:
-            raise TypeError(f"{type(self).__name__}: no learning rate given; pass lr=...")
-        group["lr"] = check_hyper(type(self).__name__, "lr", lr, _is_number(lr) and lr >= 0, ">= 0")
+        group["lr"] = check_lr(type(self).__name__, group.get("lr"))
 
     # ---- the learning rate, as schedulers and lessons see it ------------------------------------
     @property
@@ -112,7 +128,7 @@ class Optimizer:
     @lr.setter
     def lr(self, value: float) -> None:
         """Set the learning rate of every parameter group."""
-        check_hyper(type(self).__name__, "lr", value, _is_number(value) and value >= 0, ">= 0")
+        value = check_lr(type(self).__name__, value)
         for group in self.param_groups:
             group["lr"] = float(value)
 

@@ -39,10 +39,10 @@ class RMSprop(Optimizer):
         super()._check_group(group)
         name = "RMSprop"
         a, e, m, wd = group["alpha"], group["eps"], group["momentum"], group["weight_decay"]
-        group["alpha"] = check_hyper(name, "alpha", a, 0 <= a <= 1, "in [0, 1]")
-        group["eps"] = check_hyper(name, "eps", e, e >= 0, ">= 0")
-        group["momentum"] = check_hyper(name, "momentum", m, m >= 0, ">= 0")
-        group["weight_decay"] = check_hyper(name, "weight_decay", wd, wd >= 0, ">= 0")
+        group["alpha"] = check_hyper(name, "alpha", a, "in [0, 1]")
+        group["eps"] = check_hyper(name, "eps", e, ">= 0")
+        group["momentum"] = check_hyper(name, "momentum", m, ">= 0")
+        group["weight_decay"] = check_hyper(name, "weight_decay", wd, ">= 0")
         group["centered"] = bool(group["centered"])
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:

@@ -38,10 +38,10 @@ class SGD(Optimizer):
     def _check_group(self, group: dict) -> None:
         super()._check_group(group)
         name, m, d = "SGD", group["momentum"], group["dampening"]
-        group["momentum"] = check_hyper(name, "momentum", m, m >= 0, ">= 0")
-        group["dampening"] = check_hyper(name, "dampening", d, 0 <= d <= 1, "in [0, 1]")
+        group["momentum"] = check_hyper(name, "momentum", m, ">= 0")
+        group["dampening"] = check_hyper(name, "dampening", d, "in [0, 1]")
         wd = group["weight_decay"]
-        group["weight_decay"] = check_hyper(name, "weight_decay", wd, wd >= 0, ">= 0")
+        group["weight_decay"] = check_hyper(name, "weight_decay", wd, ">= 0")
         group["nesterov"] = bool(group["nesterov"])
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("SGD: nesterov=True needs a momentum > 0 and dampening 0, got "

@@ -14,9 +14,13 @@ if not os.environ.get("DISPLAY") and not os.environ.get("MPLBACKEND"):
 import matplotlib.pyplot as plt  # noqa: E402,F401  (re-exported for the figure modules)
 
 
-def finish(fig, path=None):
-    """Lay the figure out, save it to ``path`` (PNG, SVG, ... by the suffix) if given, and return it."""
-    fig.tight_layout()
+def finish(fig, path=None, rect=None):
+    """Lay the figure out, save it to ``path`` (PNG, SVG, ... by the suffix) if given, and return it.
+
+    ``rect=(left, bottom, right, top)`` keeps the panels inside that part of the figure (in figure
+    fractions), leaving room for a legend beside them.
+    """
+    fig.tight_layout(rect=rect)
     if path is not None:
         fig.savefig(path, dpi=110)
     return fig

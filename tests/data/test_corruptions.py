@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minnet._random import manual_seed
-from minnet.data import (add_noise_features, add_outliers, flip_labels, make_imbalanced, remove_class,
-                         scale_features, shuffle_independently, swap_labels)
+from minnet.data import (add_noise_features, add_outliers, flip_labels, insert_missing, make_imbalanced,
+                         remove_class, scale_features, shuffle_independently, swap_labels)
 
 
 def _round_half_up(x):
@@ -187,3 +187,72 @@ def test_inputs_are_never_modified(corrupt):
     np.testing.assert_array_equal(y, y_before)
     for array in out if isinstance(out, tuple) else (out,):
         assert not np.shares_memory(array, X) and not np.shares_memory(array, y)
+
+
+@pytest.mark.parametrize("corrupt", [scale_features, add_outliers, add_noise_features])
+def test_corruptions_that_compute_on_x_refuse_strings_by_name(corrupt):
+    with pytest.raises(TypeError, match=rf"^{corrupt.__name__}: X must hold numbers, got an array of dtype <U1"):
+        corrupt(np.array([["a", "b"], ["c", "d"]]))
+
+
+# ---- insert_missing ----
+
+def test_insert_missing_by_hand():
+    X = np.arange(20.0).reshape(4, 5)
+    out, mask = insert_missing(X, 0.25, seed=3, return_mask=True)
+    assert mask.shape == X.shape and mask.sum() == 5                   # round(0.25 * 20) entries
+    assert np.array_equal(np.isnan(out), mask)
+    np.testing.assert_array_equal(out[~mask], X[~mask])                # the rest untouched
+    assert not np.isnan(X).any()                                       # a copy
+    np.testing.assert_array_equal(insert_missing(X, 0.25, seed=3), out)  # the seed fixes the holes
+    assert not np.isnan(insert_missing(X, 0.0, seed=0)).any()
+    assert np.isnan(insert_missing(X, 1.0, seed=0)).all()
+
+
+def test_insert_missing_makes_integers_float_and_follows_manual_seed():
+    out = insert_missing(np.ones((3, 3), dtype=np.int64), 0.5, seed=0)
+    assert out.dtype == np.float32 and np.isnan(out).sum() == 5        # round(4.5) = 5: halves round up
+    manual_seed(7)
+    a = insert_missing(np.ones((6, 6)), 0.3)
+    manual_seed(7)
+    np.testing.assert_array_equal(np.isnan(a), np.isnan(insert_missing(np.ones((6, 6)), 0.3)))
+
+
+def test_insert_missing_spreads_the_holes_over_every_feature():
+    out = insert_missing(np.zeros((2000, 4)), 0.5, seed=0)
+    per_feature = np.isnan(out).mean(axis=0)
+    np.testing.assert_allclose(per_feature, 0.5, atol=0.04)           # sd of each fraction ~0.011
+
+
+def test_insert_missing_bad_fraction():
+    with pytest.raises(ValueError, match=r"^insert_missing: fraction must be in \[0, 1\], got 1.5"):
+        insert_missing(np.zeros((2, 2)), 1.5)
+
+
+# ---- make_imbalanced with a target ratio ----
+
+def test_make_imbalanced_reaches_the_target_ratio():
+    y = np.repeat([0, 1, 2], [100, 80, 60])
+    X = np.arange(240.0)[:, None]
+    X_out, y_out = make_imbalanced(X, y, minority_class=2, ratio=0.1, seed=0)
+    assert np.bincount(y_out).tolist() == [100, 80, 10]                # round(0.1 * 100): the largest other class
+    np.testing.assert_array_equal(y[X_out[:, 0].astype(int)], y_out)
+    _, y_95_5 = make_imbalanced(np.zeros((200, 1)), np.repeat([0, 1], 100), minority_class=1, ratio=5 / 95, seed=0)
+    assert np.bincount(y_95_5).tolist() == [100, 5]                    # round(100 * 5/95) = round(5.26)
+    _, y_small = make_imbalanced(np.zeros((200, 1)), np.repeat([0, 1], 100), minority_class=0, ratio=0.001, seed=0)
+    assert np.bincount(y_small).tolist() == [1, 100]                   # at least one is kept
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(minority_class=2, ratio=0.7), "ratio=0.7 asks for 70 samples of class 2 (0.7 x the 100 of the largest "
+                                        "other class), but y has only 60; the largest ratio possible is 0.6"),
+    (dict(minority_class=2, ratio=0.1, fraction=0.5), "ratio goes with minority_class alone"),
+    (dict(ratio=0.1), "ratio goes with minority_class alone"),
+    (dict(minority_class=5, ratio=0.1), "minority_class is 5, but y has the classes [0, 1, 2]"),
+    (dict(minority_class=2, ratio=0.0), "ratio must be > 0"),
+    (dict(minority_class=2, ratio=1.5), "ratio must be in [0, 1], got 1.5"),
+])
+def test_make_imbalanced_bad_target_ratio(kwargs, words):
+    with pytest.raises(ValueError) as info:
+        make_imbalanced(np.zeros((240, 1)), np.repeat([0, 1, 2], [100, 80, 60]), **kwargs)
+    assert words in str(info.value)

@@ -128,3 +128,11 @@ def test_an_unshuffled_loader_does_not_draw_from_minnets_generator():
     mn.manual_seed(5)
     DataLoader(np.zeros((10, 2)), np.zeros(10), batch_size=3, shuffle=False)
     assert mn.get_rng().random() == expected
+
+
+def test_strings_are_refused_with_a_message():
+    with pytest.raises(TypeError, match=r"^DataLoader: X must hold numbers, got an array of dtype <U1 "
+                                        r"\(first values \['a', 'b', 'c'\]\)"):
+        DataLoader(np.array([["a", "b"], ["c", "d"]]), np.array([0, 1]))
+    with pytest.raises(TypeError, match=r"^DataLoader: y must hold numbers, got an array of dtype <U3"):
+        DataLoader(np.zeros((2, 2)), np.array(["cat", "dog"]))

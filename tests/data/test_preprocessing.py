@@ -1,4 +1,4 @@
-"""Standardizer and MinMaxScaler (statistics from the training data only, no silent NaN), scale_images, one_hot."""
+"""Standardizer and MinMaxScaler (statistics from the training data only, no silent NaN), scale_images."""
 import contextlib
 import warnings
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from minnet.data import MinMaxScaler, Standardizer, one_hot, scale_images
+from minnet.data import MinMaxScaler, Standardizer, scale_images
 
 
 def _train_val():
@@ -121,12 +121,43 @@ def test_scale_images():
         scale_images(pixels, max_value=0)
 
 
-def test_one_hot():
-    out = one_hot(np.array([1, 0, 3]))
-    assert out.shape == (3, 4) and out.dtype == np.float32
-    np.testing.assert_array_equal(out.argmax(axis=1), [1, 0, 3])
-    np.testing.assert_array_equal(out.sum(axis=1), 1.0)
-    with pytest.raises(ValueError, match="num_classes=3 but y contains the label 3"):
-        one_hot(np.array([3]), num_classes=3)
-    with pytest.raises(ValueError, match="class labels >= 0"):
-        one_hot(np.array([-1, 0]))
+WORDS = np.array([["red", "1.5"], ["blue", "2.0"]])
+
+
+@pytest.mark.parametrize("scaler", [Standardizer, MinMaxScaler])
+def test_strings_are_refused_with_a_message_when_fitting_and_transforming(scaler):
+    name = scaler.__name__
+    with pytest.raises(TypeError, match=rf"^{name}.fit: X must hold numbers, got an array of dtype <U4 "
+                                        r"\(first values \['red', '1.5', 'blue'\]\); .*one_hot_columns"):
+        scaler().fit(WORDS)
+    fitted = scaler().fit(np.array([[0.0, 1.0], [1.0, 3.0]]))
+    for method in ("transform", "inverse_transform"):
+        with pytest.raises(TypeError, match=rf"^{name}.{method}: X must hold numbers, got an array of dtype <U4"):
+            getattr(fitted, method)(WORDS)
+
+
+def test_python_objects_and_ragged_rows_are_refused():
+    with pytest.raises(TypeError, match=r"Standardizer.fit: X must hold numbers, got an array of dtype object"):
+        Standardizer().fit(np.array([[1.0, None], [2.0, 3.0]], dtype=object))
+    with pytest.raises(ValueError, match=r"Standardizer.fit: X cannot be read as one array \(rows of different lengths\?\)"):
+        Standardizer().fit([[1.0, 2.0], [3.0]])
+
+
+def test_minmax_feature_range_by_hand():
+    X_train = np.array([[0.0, 10.0], [5.0, 20.0], [10.0, 30.0]])
+    scaler = MinMaxScaler(feature_range=(-1, 1)).fit(X_train)
+    # x' = a + (x - min) / (max - min) * (b - a) with a = -1, b = 1: min -> -1, midpoint -> 0, max -> 1
+    np.testing.assert_allclose(scaler.transform(X_train), [[-1, -1], [0, 0], [1, 1]], atol=1e-12)
+    # outside the training range, outside [a, b]: 20 -> -1 + 20/10 * 2 = 3, 0 -> -1 + (-10/20) * 2 = -2
+    np.testing.assert_allclose(scaler.transform(np.array([[20.0, 0.0]])), [[3.0, -2.0]], atol=1e-12)
+    np.testing.assert_allclose(scaler.inverse_transform(scaler.transform(X_train)), X_train, atol=1e-12)
+    assert scaler.min_.tolist() == [0.0, 10.0] and scaler.range_.tolist() == [10.0, 20.0]
+    shifted = MinMaxScaler(feature_range=(2, 3)).fit_transform(np.array([[1.0], [3.0]]))
+    assert shifted.ravel().tolist() == [2.0, 3.0]
+
+
+@pytest.mark.parametrize("bad", [(1, 0), (0, 0), (0, np.inf), (np.nan, 1), "ab", (0,), (0, 1, 2), (False, True)])
+def test_minmax_feature_range_must_be_an_increasing_pair(bad):
+    with pytest.raises(ValueError, match=r"^MinMaxScaler: feature_range must be a pair of finite numbers \(a, b\) "
+                                         r"with a < b"):
+        MinMaxScaler(feature_range=bad)

@@ -1,4 +1,7 @@
 """BatchNorm1D/2D: hand-computed statistics, running averages, train/eval, gradients, PyTorch agreement."""
+import math
+import re
+
 import numpy as np
 import pytest
 
@@ -161,3 +164,18 @@ def test_bad_input_is_explained():
     with pytest.raises(ValueError, match="momentum"):
         BatchNorm1D(4, momentum=2)
     assert repr(BatchNorm1D(4)) == "BatchNorm1D(4, eps=1e-05, momentum=0.1)"
+
+
+@pytest.mark.parametrize("layer", [BatchNorm1D, BatchNorm2D])
+@pytest.mark.parametrize("eps", [-1e-5, math.nan, math.inf, "1e-5"])
+def test_eps_must_be_a_finite_number_at_least_0(layer, eps):
+    name = layer.__name__
+    with pytest.raises(ValueError, match=rf"^{name}: eps must be a finite number >= 0 \(it keeps the division by "
+                                         rf"sqrt\(var \+ eps\) finite; the default is 1e-05\), got {re.escape(repr(eps))}$"):
+        layer(4, eps=eps)
+
+
+def test_momentum_that_is_not_a_number_is_named():
+    with pytest.raises(ValueError, match=r"^BatchNorm1D: momentum must lie in \[0, 1\] \(or be None for a "
+                                         r"cumulative average\), got '0.1'$"):
+        BatchNorm1D(4, momentum="0.1")

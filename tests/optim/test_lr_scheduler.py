@@ -107,6 +107,19 @@ def test_schedulers_refuse_bad_settings():
         mn.optim.StepLR(object(), step_size=1)
 
 
+@pytest.mark.parametrize("make, says", [
+    (lambda o: mn.optim.StepLR(o, 1, gamma=math.inf), "StepLR: gamma must be a finite number > 0, got inf"),
+    (lambda o: mn.optim.ExponentialLR(o, gamma=math.nan), "ExponentialLR: gamma must be a finite number > 0, got nan"),
+    (lambda o: mn.optim.CosineAnnealingLR(o, 5, eta_min=math.inf), "CosineAnnealingLR: eta_min must be a finite"),
+    (lambda o: mn.optim.ReduceLROnPlateau(o, patience=math.inf), "ReduceLROnPlateau: patience must be a finite"),
+    (lambda o: mn.optim.ReduceLROnPlateau(o, eps=math.nan), "ReduceLROnPlateau: eps must be a finite number >= 0"),
+    (lambda o: mn.optim.ReduceLROnPlateau(o, min_lr="0"), r"ReduceLROnPlateau: min_lr must be a finite number >= 0, got '0'"),
+])
+def test_schedulers_refuse_non_finite_settings(make, says):
+    with pytest.raises(ValueError, match=says):
+        make(_opt())
+
+
 def test_state_dict_round_trip():
     opt = _opt()
     sched = mn.optim.CosineAnnealingLR(opt, T_max=10)

@@ -1,4 +1,7 @@
 """What every optimizer shares: clear errors, skipping parameters without gradients, lr, groups, state_dict."""
+import math
+import re
+
 import numpy as np
 import pytest
 
@@ -18,13 +21,43 @@ def test_empty_parameter_list_is_named():
 
 
 def test_negative_lr_is_named():
-    with pytest.raises(ValueError, match="^SGD: lr must be >= 0, got -0.1$"):
+    with pytest.raises(ValueError, match=r"^SGD: lr must be a finite number >= 0, got -0.1; try a value such as "
+                                         r"0.01 \(mn.lr_find helps to choose one\)$"):
         mn.optim.SGD(problem.start(), lr=-0.1)
-    with pytest.raises(ValueError, match="RMSprop: lr must be >= 0"):
+    with pytest.raises(ValueError, match="RMSprop: lr must be a finite number >= 0, got -1"):
         mn.optim.RMSprop(problem.start(), lr=-1)
     opt = mn.optim.Adam(problem.start())
-    with pytest.raises(ValueError, match="Adam: lr must be >= 0, got -2"):
+    with pytest.raises(ValueError, match="Adam: lr must be a finite number >= 0, got -2"):
         opt.lr = -2
+
+
+OPTIMIZERS = {"SGD": mn.optim.SGD, "Adam": mn.optim.Adam, "AdamW": mn.optim.AdamW, "RMSprop": mn.optim.RMSprop}
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+@pytest.mark.parametrize("lr", [math.inf, -math.inf, math.nan, -1e-3, "0.1", None])
+def test_every_optimizer_refuses_a_learning_rate_that_is_not_a_finite_number_at_least_0(name, lr):
+    with pytest.raises((ValueError, TypeError), match=rf"^{name}: .*lr.* got {re.escape(repr(lr))}"):
+        OPTIMIZERS[name](problem.start(), lr=lr)
+    opt = OPTIMIZERS[name](problem.start(), lr=0.1)
+    if lr is not None:
+        with pytest.raises(ValueError, match=rf"^{name}: lr must be a finite number >= 0, got {re.escape(repr(lr))}"):
+            opt.lr = lr
+    assert opt.lr == 0.1
+
+
+@pytest.mark.parametrize("name, kw", [
+    ("SGD", dict(lr=0.1, momentum=math.inf)), ("SGD", dict(lr=0.1, weight_decay=math.nan)),
+    ("SGD", dict(lr=0.1, momentum="0.9")), ("SGD", dict(lr=0.1, dampening=math.nan)),
+    ("Adam", dict(eps=math.inf)), ("Adam", dict(weight_decay=math.inf)), ("Adam", dict(betas=(math.nan, 0.9))),
+    ("AdamW", dict(weight_decay=-math.inf)),
+    ("RMSprop", dict(alpha=math.nan)), ("RMSprop", dict(eps=-1e-8)), ("RMSprop", dict(momentum=math.inf)),
+])
+def test_other_non_finite_hyperparameters_are_named(name, kw):
+    (key, value), = [(k, v) for k, v in kw.items() if k != "lr"]
+    shown = re.escape(repr(value[0] if key == "betas" else value))
+    with pytest.raises(ValueError, match=rf"^{name}: {key}(\[0\])? must be a finite number .*, got {shown}"):
+        OPTIMIZERS[name](problem.start(), **kw)
 
 
 def test_a_single_tensor_or_a_non_tensor_is_refused():
