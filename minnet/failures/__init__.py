@@ -11,7 +11,8 @@
 """
 from .catalog import catalog, get
 from .compare import Comparison, Verification
-from .mode import Experiment, FailureMode, Knob, Run
+from .mode import Experiment, FailureMode, Knob
+from .run import Run
 
 __all__ = ["catalog", "get", "FailureMode", "Knob", "Experiment", "Run", "Comparison", "Verification", "tour"]
 

@@ -2,6 +2,8 @@
 training, data, sanity checks). Each mode lives in its own file in ``modes/``."""
 from __future__ import annotations
 
+import difflib
+
 from .mode import FailureMode
 from .modes import dead_relu
 
@@ -20,6 +22,6 @@ def get(name: str) -> FailureMode:
     try:
         return _BY_NAME[name]
     except KeyError:
-        close = [n for n in _BY_NAME if name.replace("-", "_") in n or n in name]
+        close = difflib.get_close_matches(str(name).replace("-", "_"), list(_BY_NAME), n=3, cutoff=0.6)
         hint = f" Did you mean {', '.join(close[:3])}?" if close else ""
         raise KeyError(f"no failure mode called {name!r}.{hint} The catalog has: {', '.join(_BY_NAME)}") from None

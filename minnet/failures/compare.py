@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .mode import Run, _fmt
+from .run import Run, fmt
 
 
 def _codes(run: Run, expected) -> str:
@@ -31,7 +31,7 @@ class Comparison:
         for k in changed or list(b.settings)[:2]:
             rows.append((f"knob {k}", str(b.settings[k]), str(f.settings[k])))
         for k in b.symptoms:
-            rows.append((k, _fmt(b.symptoms[k]), _fmt(f.symptoms.get(k))))
+            rows.append((k, fmt(b.symptoms[k]), fmt(f.symptoms.get(k))))
         rows.append(("shows the symptom", "yes" if b.shows_symptom else "no", "yes" if f.shows_symptom else "no"))
         rows.append(("findings", _codes(b, m.findings), _codes(f, m.findings)))
         rows.append(("seconds", f"{b.seconds:.1f}", f"{f.seconds:.1f}"))
@@ -82,7 +82,7 @@ class Verification:
                  f"  {'seed':>4}  {key + ' broken':>22}  {key + ' fixed':>22}  {'ok':>3}  findings broken | fixed"]
         for seed, b, f in self.rows:
             ok = "yes" if _good(m, b, f) else "NO"
-            lines.append(f"  {seed:>4}  {_fmt(b.symptom_value):>22}  {_fmt(f.symptom_value):>22}  {ok:>3}  "
+            lines.append(f"  {seed:>4}  {fmt(b.symptom_value):>22}  {fmt(f.symptom_value):>22}  {ok:>3}  "
                          f"{_codes(b, m.findings)} | {_codes(f, m.findings)}")
         lines.append(f"  rule: {m.symptom}; expected findings: {', '.join(sorted(m.findings)) or 'none'}")
         return "\n".join(lines)

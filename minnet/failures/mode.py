@@ -17,7 +17,6 @@ reads top to bottom like a lab sheet (see ``modes/dead_relu.py``).
 """
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -26,6 +25,9 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 import minnet as mn
+
+from .compare import Comparison, Verification
+from .run import Run
 
 
 @dataclass(frozen=True)
@@ -93,44 +95,6 @@ class Experiment:
     histograms: bool = False
     train_fn: Callable | None = None
     extra: dict = field(default_factory=dict)
-
-
-@dataclass
-class Run:
-    """One run of a failure mode: what happened, what it measured, what preflight and diagnose said."""
-
-    mode: "FailureMode"
-    broken: bool
-    seed: int
-    settings: dict
-    history: Any
-    monitor: Any
-    experiment: Experiment
-    symptoms: dict[str, float]
-    shows_symptom: bool
-    findings: Any               # a minnet.monitor.Report: preflight's and diagnose's findings together
-    preflight: Any
-    diagnosis: Any
-    seconds: float
-
-    @property
-    def symptom_value(self) -> float:
-        """The first symptom, the one the mode's ``symptom`` text speaks of."""
-        return next(iter(self.symptoms.values()))
-
-    def __str__(self) -> str:
-        head = (f"{self.mode.name} ({'broken' if self.broken else 'fixed'}, seed {self.seed}, "
-                f"{self.seconds:.1f} s): {'shows' if self.shows_symptom else 'does not show'} the symptom")
-        knobs = ", ".join(f"{k}={v}" for k, v in self.settings.items())
-        symptoms = ", ".join(f"{k} = {_fmt(v)}" for k, v in self.symptoms.items())
-        codes = ", ".join(sorted(self.findings.codes)) or "none"
-        return f"{head}\n  knobs: {knobs}\n  symptoms: {symptoms}\n  findings: {codes}"
-
-
-def _fmt(v: Any) -> str:
-    if isinstance(v, (float, np.floating)):
-        return "nan" if math.isnan(v) else (f"{v:.3g}" if abs(v) < 1e4 else f"{v:.3g}")
-    return str(v)
 
 
 class FailureMode:
@@ -214,13 +178,11 @@ class FailureMode:
         ``knobs`` apply to both runs, except ``fix``, which chooses the fix the fixed run uses
         (``mode.compare(fix="elu")``: broken against the ELU fix).
         """
-        from .compare import Comparison
         shared = {k: v for k, v in knobs.items() if k != "fix"}
         return Comparison(self, self.run(True, seed, quick, **shared), self.run(False, seed, quick, **knobs))
 
     def verify(self, seeds=range(5), quick: bool = False, progress: bool = False):
         """Run broken and fixed on every seed: the symptom and the findings on broken, neither on fixed."""
-        from .compare import Verification
         return Verification.of(self, seeds, quick, progress)
 
     def describe(self) -> str:

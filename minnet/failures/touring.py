@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from .catalog import catalog, get
 from .compare import Comparison
-from .mode import _fmt
+from .run import fmt
 
 
 def run_tour(out: str | pathlib.Path = "minnet-tour", quick: bool = False, only: Iterable[str] | None = None,
@@ -66,7 +66,7 @@ def table(comparisons: list[Comparison]) -> str:
         key = next(iter(c.broken.symptoms))
         codes = ", ".join(sorted(set(c.mode.findings) & c.broken.findings.codes)) or \
             ("-" if c.mode.findings else "(none expected)")
-        rows.append((c.mode.name, key, _fmt(c.broken.symptom_value), _fmt(c.fixed.symptom_value), codes,
+        rows.append((c.mode.name, key, fmt(c.broken.symptom_value), fmt(c.fixed.symptom_value), codes,
                      "✓" if c.ok else "✗"))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = []
@@ -122,8 +122,8 @@ def _section(c: Comparison, figures: bool) -> str:
         f"<td class='num'>{_e(f.settings[k.name])}</td><td>{_e(k.allowed)}</td><td>{_e(k.help)}</td></tr>"
         for k in m.knobs)
     symptom_rows = "".join(
-        f"<tr><td>{_e(k)}</td><td class='num'>{_e(_fmt(b.symptoms[k]))}</td>"
-        f"<td class='num'>{_e(_fmt(f.symptoms.get(k, math.nan)))}</td></tr>" for k in b.symptoms)
+        f"<tr><td>{_e(k)}</td><td class='num'>{_e(fmt(b.symptoms[k]))}</td>"
+        f"<td class='num'>{_e(fmt(f.symptoms.get(k, math.nan)))}</td></tr>" for k in b.symptoms)
     symptom_rows += (f"<tr><td>shows the symptom</td><td>{'yes' if b.shows_symptom else 'no'}</td>"
                      f"<td>{'yes' if f.shows_symptom else 'no'}</td></tr>")
 

@@ -89,13 +89,17 @@ class _Run:
         return int(min(np.searchsorted(self.ends, step) + 1, len(self.ends)))
 
     def loss_start_end(self) -> tuple[float, float] | None:
-        """Mean loss over the first few steps and over the last epoch's steps (finite values only)."""
+        """The training loss at the start and at the end: the first and the last epoch's means (each over
+        the whole training set, so batch-to-batch noise cancels), or with one epoch the mean of its first
+        and last tenth of steps. None when there is too little to tell."""
+        tr = [v for v in self.h.train_loss if math.isfinite(v)]
+        if len(self.h.train_loss) >= 2 and len(tr) == len(self.h.train_loss):
+            return float(tr[0]), float(tr[-1])
         finite = self.step_loss[np.isfinite(self.step_loss)]
         if len(finite) < 4:
             return None
-        k = max(1, min(10, len(finite) // 10))
-        last = self.h.steps_per_epoch[-1] if self.h.steps_per_epoch else k
-        return float(np.mean(finite[:k])), float(np.mean(finite[-max(last, k):]))
+        k = max(1, len(finite) // 10)
+        return float(np.mean(finite[:k])), float(np.mean(finite[-k:]))
 
     # ---- rules on the per-step records -------------------------------------------------------------
     def divergence(self) -> list[Finding]:
@@ -154,7 +158,7 @@ class _Run:
             if start > 0 and (start - end) / start < T("flat_improvement"):
                 found.append(Finding(
                     "not_learning", "warning",
-                    f"The training loss went from {start:.4g} (first steps) to {end:.4g} (last epoch): "
+                    f"The training loss went from {start:.4g} (at the start) to {end:.4g} (at the end): "
                     f"{(start - end) / start:.1%} in {len(self.step_loss)} steps. " + _why_flat(found_so_far),
                     {"start": start, "end": end}))
                 codes.add("not_learning")
