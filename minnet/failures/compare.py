@@ -22,7 +22,7 @@ class Comparison:
     @property
     def ok(self) -> bool:
         """Broken shows the symptom and the expected findings; fixed shows neither."""
-        return _good(self.mode, self.broken, self.fixed)
+        return behaves(self.mode, self.broken, self.fixed)
 
     def __str__(self) -> str:
         m, b, f = self.mode, self.broken, self.fixed
@@ -50,7 +50,8 @@ class Comparison:
         return figures.plot_comparison(self, path=path)
 
 
-def _good(mode, broken: Run, fixed: Run) -> bool:
+def behaves(mode, broken: Run, fixed: Run) -> bool:
+    """Broken shows the symptom and raises every listed finding; fixed shows neither."""
     return (broken.shows_symptom and not fixed.shows_symptom and set(mode.findings) <= broken.findings.codes
             and not (set(mode.findings) & fixed.findings.codes))
 
@@ -73,7 +74,7 @@ class Verification:
 
     @property
     def robust(self) -> bool:
-        return bool(self.rows) and all(_good(self.mode, b, f) for _, b, f in self.rows)
+        return bool(self.rows) and all(behaves(self.mode, b, f) for _, b, f in self.rows)
 
     def __str__(self) -> str:
         m = self.mode
@@ -81,7 +82,7 @@ class Verification:
         lines = [f"{m.name}: {len(self.rows)} seeds, {'robust' if self.robust else 'NOT robust'}",
                  f"  {'seed':>4}  {key + ' broken':>22}  {key + ' fixed':>22}  {'ok':>3}  findings broken | fixed"]
         for seed, b, f in self.rows:
-            ok = "yes" if _good(m, b, f) else "NO"
+            ok = "yes" if behaves(m, b, f) else "NO"
             lines.append(f"  {seed:>4}  {fmt(b.symptom_value):>22}  {fmt(f.symptom_value):>22}  {ok:>3}  "
                          f"{_codes(b, m.findings)} | {_codes(f, m.findings)}")
         lines.append(f"  rule: {m.symptom}; expected findings: {', '.join(sorted(m.findings)) or 'none'}")

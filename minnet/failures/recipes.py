@@ -39,6 +39,12 @@ def digits(standardize: bool = True, n_train: int | None = None):
     return Xtr, ytr, Xv, yv
 
 
+def loader(X, y, batch_size: int):
+    """Shuffled batches of exactly ``batch_size`` (the last, partial batch dropped), so that per-batch
+    instruments such as the dead fraction never read a batch of two samples."""
+    return mn.data.DataLoader(X, y, batch_size=batch_size, shuffle=True, drop_last=True)
+
+
 def mlp(sizes, activation: str = "relu", init="he", final: str | None = None, batchnorm: bool = False,
         dropout: float = 0.0):
     """A Sequential MLP through ``sizes`` (``[64, 100, 10]``: one hidden layer of 100): Dense, then

@@ -50,10 +50,10 @@ class DeadReLU(FailureMode):
         model = recipes.mlp([64, 100, 100, 10], activation=activation)
         lr = s.lr / 100 if s.fix == "lower_lr" else s.lr
         return Experiment(model, mn.losses.CrossEntropyLoss(), mn.optim.Adam(model.parameters(), lr=lr),
-                          (Xtr, ytr), (Xv, yv), fit_kwargs={"epochs": 2 if quick else s.epochs, "batch_size": 64})
+                          recipes.loader(Xtr, ytr, 64), (Xv, yv), fit_kwargs={"epochs": 2 if quick else s.epochs})
 
     def measure(self, run):
-        model, (X, _) = run.experiment.model, run.experiment.train
+        model, X = run.experiment.model, run.experiment.train.X
         relus = [name for name, _ in recipes.hidden_layers(model, mn.nn.ReLU)]
         acts = recipes.outputs(model, X, relus)
         dead = max((mn.monitor.dead_fraction(a) for a in acts.values()), default=0.0)
