@@ -27,10 +27,11 @@ from .gradcheck import GradcheckReport, gradcheck, gradcheck_module
 __version__ = "0.1.0"
 
 _SUBMODULES = {"kernels", "autograd", "nn", "optim", "losses", "init", "functional", "data", "metrics", "plot",
-               "train", "checkpoint", "monitor", "exercises"}
+               "train", "checkpoint", "monitor", "exercises", "failures"}
 _LAZY_NAMES = {
     "fit": "train", "History": "train", "EarlyStopping": "train", "lr_find": "train",
     "save": "checkpoint", "load": "checkpoint",
+    "preflight": "monitor", "diagnose": "monitor",
 }
 
 

@@ -62,6 +62,78 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+# ---- minnet tour, minnet failures ------------------------------------------------------------------
+
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def cmd_tour(args: argparse.Namespace) -> int:
+    """Every failure mode broken and fixed: a table here, and a web page with a figure per mode."""
+    from .failures import catalog, get, tour
+
+    only = _names(args.only) if args.only else None
+    for name in only or ():
+        try:
+            get(name)
+        except KeyError as e:
+            print(f"minnet tour: {e.args[0]}", file=sys.stderr)
+            return 2
+    count = len(only) if only else len(catalog())
+    print(f"minnet tour: {count} failure mode(s), each trained broken and fixed (seed {args.seed}"
+          f"{', quick settings' if args.quick else ''}); figures and index.html go to {args.out}/", flush=True)
+    comparisons = tour(args.out, quick=args.quick, only=only, seed=args.seed, progress=sys.stderr.isatty())
+    return 0 if all(c.ok for c in comparisons) else 1
+
+
+def _knob_settings(pairs: list[str]) -> dict[str, str]:
+    settings = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise ValueError(f"--set takes KNOB=VALUE, got {pair!r}")
+        settings[name.strip()] = value.strip()
+    return settings
+
+
+def cmd_failures(args: argparse.Namespace) -> int:
+    """List, describe, run and verify the failure modes of the catalog."""
+    from .failures import catalog, get
+
+    if args.action == "list":
+        for mode in catalog():
+            print(f"  {mode.name:<28} {mode.title}")
+        print(f"\n{len(catalog())} modes. minnet failures show NAME describes one; minnet tour runs them all.")
+        return 0
+    try:
+        mode = get(args.name)
+    except KeyError as e:
+        print(f"minnet failures: {e.args[0]}", file=sys.stderr)
+        return 2
+    if args.action == "show":
+        print(mode.describe())
+        return 0
+    if args.action == "run":
+        try:
+            run = mode.run(broken=not args.fixed, seed=args.seed, **_knob_settings(args.set))
+        except ValueError as e:
+            print(f"minnet failures run: {e}", file=sys.stderr)
+            return 2
+        print(run)
+        print()
+        print(run.findings)
+        if args.plot:
+            from .failures import Comparison
+            other = mode.run(broken=args.fixed, seed=args.seed, **_knob_settings(args.set))
+            pair = Comparison(mode, other, run) if args.fixed else Comparison(mode, run, other)
+            pair.plot(args.plot)
+            print(f"\nfigure (broken and fixed): {args.plot}")
+        return 0
+    verification = mode.verify(seeds=range(args.seeds), progress=sys.stderr.isatty())
+    print(verification)
+    return 0 if verification.robust else 1
+
+
 # ---- minnet exercises / minnet exercise start|check ----------------------------------------------
 
 def cmd_exercises(args: argparse.Namespace) -> int:
@@ -159,6 +231,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", default="", help="check only the ops/layers whose name contains this text")
     p.add_argument("--seed", type=_seed, default=0, help="seed for the random test inputs (default 0)")
     p.set_defaults(func=cmd_gradcheck)
+
+    p = sub.add_parser("tour", help="every failure mode broken and fixed: a table and a web page (the main job)")
+    p.add_argument("--out", default="minnet-tour", help="folder for index.html and the figures (default minnet-tour)")
+    p.add_argument("--quick", action="store_true", help="shorter runs (fewer epochs), for a first look")
+    p.add_argument("--only", default="", help="comma-separated mode names (default: every mode)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of every run (default 0)")
+    p.set_defaults(func=cmd_tour)
+
+    p = sub.add_parser("failures", help="list, show, run or verify the failure modes")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="every mode with its title")
+    a = actions.add_parser("show", help="a mode's sources, mechanism, symptom rule and knobs")
+    a.add_argument("name")
+    a = actions.add_parser("run", help="run a mode (broken unless --fixed) and print its symptoms and findings")
+    a.add_argument("name")
+    a.add_argument("--fixed", action="store_true", help="run the fixed setting")
+    a.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE", help="set a knob (repeatable)")
+    a.add_argument("--seed", type=_seed, default=0)
+    a.add_argument("--plot", metavar="FILE", help="also run the other setting and save the broken/fixed figure")
+    a = actions.add_parser("verify", help="broken and fixed over several seeds: is the mode robust?")
+    a.add_argument("name")
+    a.add_argument("--seeds", type=int, default=5, help="how many seeds, 0..N-1 (default 5)")
+    p.set_defaults(func=cmd_failures)
     add_exercise_commands(sub)
     _add_lesson_commands(sub)
     return parser

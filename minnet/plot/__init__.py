@@ -8,8 +8,11 @@ returns the matplotlib ``Figure``; pass ``path=`` to also save it as an image.
 * ``monitor.py``: :func:`plot_monitor` (``mon.plot()``: per-layer instruments over training),
   :func:`plot_activation_histograms` (outputs per layer, input to output), :func:`plot_gradient_norms`
   (gradient norm against depth).
+* ``failures.py``: the catalog's figures, a mode's symptom broken next to fixed.
 """
+from ._base import close
 from .history import plot_history, plot_lr_find
 from .monitor import plot_activation_histograms, plot_gradient_norms, plot_monitor
 
-__all__ = ["plot_history", "plot_lr_find", "plot_monitor", "plot_activation_histograms", "plot_gradient_norms"]
+__all__ = ["plot_history", "plot_lr_find", "plot_monitor", "plot_activation_histograms", "plot_gradient_norms",
+           "close"]

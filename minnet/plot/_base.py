@@ -24,3 +24,8 @@ def finish(fig, path=None, rect=None):
     if path is not None:
         fig.savefig(path, dpi=110)
     return fig
+
+
+def close(fig) -> None:
+    """Free a figure's memory once it is saved (a tour draws dozens)."""
+    plt.close(fig)

@@ -52,6 +52,8 @@ class History:
     it), ``stop_reason``, ``diverged`` (``None`` or a :class:`Divergence`), ``restored_epoch`` (the
     epoch whose weights ``EarlyStopping(restore_best=True)`` put back, else ``None``).
 
+    What it ran with: ``loss_fn`` and ``clip_grad_norm`` (``None`` when not clipping).
+
     Instruments: ``monitor`` is the monitor given to ``fit`` (or ``None``); ``extra`` is a dict of
     further named per-epoch curves that a monitor or callback may add (``history["name"]`` reads
     any curve, built-in or extra).
@@ -73,6 +75,8 @@ class History:
         self.diverged: Divergence | None = None
         self.restored_epoch: int | None = None
         self.monitor: Any = None
+        self.loss_fn: Any = None                    # the loss fit trained with (diagnosis reads it)
+        self.clip_grad_norm: float | None = None    # fit's clip_grad_norm, if any
         self.extra: dict[str, list] = {}
 
     @property

@@ -83,6 +83,7 @@ def fit(model, loss_fn, optimizer, train: Any, val: Any = None, epochs: int = 10
     dtype = params[0].data.dtype
     run = _Run(model, loss_fn, optimizer, loader, val_data, epochs, batch_size, callbacks, monitor, progress,
                on_divergence)
+    run.history.clip_grad_norm = clip_grad_norm
 
     with run:
         for epoch in range(1, epochs + 1):
@@ -146,6 +147,7 @@ class _Run:
         self.batch_size, self.monitor, self.on_divergence, self.progress = batch_size, monitor, on_divergence, progress
         self.history = History()
         self.history.monitor = monitor
+        self.history.loss_fn = loss_fn
         self.state = FitState(model, optimizer, loss_fn, self.history, epochs, has_val=val is not None)
         self.callbacks = [as_callback(c) for c in callbacks]
         self.rule = accuracy_rule(loss_fn)

@@ -1,0 +1,27 @@
+"""The catalog: every failure mode, in the order the tour shows them (architecture and initialization,
+training, data, sanity checks). Each mode lives in its own file in ``modes/``."""
+from __future__ import annotations
+
+import difflib
+
+from .mode import FailureMode
+from .modes import dead_relu
+
+_MODULES = (dead_relu,)
+
+_BY_NAME: dict[str, FailureMode] = {m.MODE.name: m.MODE for m in _MODULES}
+
+
+def catalog() -> list[FailureMode]:
+    """Every failure mode, in tour order."""
+    return list(_BY_NAME.values())
+
+
+def get(name: str) -> FailureMode:
+    """The failure mode called ``name`` (as in ``minnet failures list``)."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        close = difflib.get_close_matches(str(name).replace("-", "_"), list(_BY_NAME), n=3, cutoff=0.6)
+        hint = f" Did you mean {', '.join(close[:3])}?" if close else ""
+        raise KeyError(f"no failure mode called {name!r}.{hint} The catalog has: {', '.join(_BY_NAME)}") from None

@@ -1,0 +1,1 @@
+"""One file per failure mode; ``catalog.py`` lists them."""
