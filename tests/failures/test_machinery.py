@@ -95,7 +95,8 @@ def test_get_names_the_close_matches():
 
 def test_the_comparison_figure_renders(tmp_path):
     path = tmp_path / "toy.png"
-    TOY.compare().plot(path)
+    fig = TOY.compare().plot(path)
+    mn.plot.close(fig)
     assert path.stat().st_size > 10_000
 
 
