@@ -5,11 +5,15 @@ from __future__ import annotations
 import difflib
 
 from .mode import FailureMode
+# architecture and initialization
 from .modes import dead_relu
 
-_MODULES = (dead_relu,)
+ARCHITECTURE = (dead_relu,)
+TRAINING = ()
+DATA = ()
+SANITY = ()
 
-_BY_NAME: dict[str, FailureMode] = {m.MODE.name: m.MODE for m in _MODULES}
+_BY_NAME: dict[str, FailureMode] = {m.MODE.name: m.MODE for m in ARCHITECTURE + TRAINING + DATA + SANITY}
 
 
 def catalog() -> list[FailureMode]:
