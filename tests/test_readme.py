@@ -31,6 +31,27 @@ def _train(ns, out):
         assert np.array_equal(saved[key], value), key
 
 
+def _habits(ns, out):
+    mn, report = ns["mn"], ns["report"]
+    assert "Preflight: no problems found" in out                       # 1. before: no problems found
+    assert pathlib.Path("monitor.png").stat().st_size > 10_000
+    dead = report.get("dead_relu")
+    assert dead is not None and dead.layer == "1" and dead.epoch == 1   # [warning] dead_relu (layer 1, ...)
+    assert dead.severity == "warning"
+    mon = ns["mon"]
+    assert mon.get("dead_fraction")["1"].max() == 1.0                   # the dead fraction of layer 1 jumps to 1.0
+    assert mon.get("grad_norm")["0"][-1] == 0.0                         # ... the layers below: exactly 0
+    assert len(mn.monitor.CODES) == 27                                   # 27 codes
+
+
+def _catalog(ns, out):
+    comparison = ns["comparison"]
+    assert comparison.ok and "dead_fraction" in out
+    assert comparison.broken.symptoms["dead_fraction"] > 0.9 and comparison.fixed.symptoms["dead_fraction"] < 0.05
+    assert pathlib.Path("dead_relu.png").stat().st_size > 10_000
+    assert ns["elu"].settings["fix"] == "elu" and not ns["elu"].shows_symptom
+
+
 def _suspects(ns, out):
     line_up = ns["line_up"]
     lines = [l.split() for l in out.strip().splitlines()
@@ -41,7 +62,7 @@ def _suspects(ns, out):
     assert failed == set(line_up.reveal().wrong)             # gradcheck finds exactly the planted bugs
 
 
-CHECKS = [_first_taste, _custom_op, _train, _suspects]
+CHECKS = [_first_taste, _custom_op, _train, _habits, _catalog, _suspects]
 
 
 def test_every_example_has_its_check():

@@ -332,6 +332,12 @@ class _Instruments:
             return []
         first, last = g[names[0]], g[names[-1]]
         ok = np.isfinite(first) & np.isfinite(last) & (last > 0)
+        # A first layer whose gradient is mostly exact zeros is cut off (dead units, a zero-gradient
+        # op), not vanishing: those steps tell nothing about the ratio (DIAGNOSIS-NOTES: the exact-zero
+        # fraction is the instrument that tells the two apart).
+        zeros = self.get("grad_zero_fraction").get(names[0])
+        if zeros is not None and len(zeros) == len(first):
+            ok &= ~(zeros >= 0.5)
         if ok.sum() == 0:
             return []
         ratio = first[ok] / last[ok]
