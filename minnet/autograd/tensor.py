@@ -16,19 +16,51 @@ from .engine import run_backward
 
 
 def _as_array(data: Any, dtype) -> np.ndarray:
-    """NumPy arrays keep their dtype; Python numbers and lists of floats get the default dtype."""
+    """NumPy arrays keep their dtype; Python numbers and lists of floats get the default dtype.
+
+    Only numbers make a tensor (bool, integer or floating point): anything else is refused here,
+    where the mistake was made, rather than as a confusing error inside some later op.
+    """
     if isinstance(data, Tensor):
         data = data.data
-    if dtype is not None:
-        return np.asarray(data, dtype=dtype)
+    elif isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in data):
+        if any(isinstance(d, Tensor) and d.requires_grad for d in data):
+            raise TypeError("Tensor: got a list of tensors that require grad; mn.Tensor([...]) would copy "
+                            "their numbers and cut them from the graph. Use mn.stack([...]) (or "
+                            "mn.concatenate) to join tensors and keep their gradients.")
+        data = [d.data if isinstance(d, Tensor) else d for d in data]
     if isinstance(data, (np.ndarray, np.generic)):
-        return np.asarray(data)
-    arr = np.asarray(data)
-    if arr.dtype.kind == "f":
-        arr = arr.astype(get_default_dtype())
-    elif arr.dtype.kind not in "biu":
-        raise TypeError(f"Tensor: cannot make a tensor from {type(data).__name__} with dtype {arr.dtype}")
-    return arr
+        arr = np.asarray(data)
+    else:
+        try:
+            arr = np.asarray(data)
+        except ValueError as e:     # NumPy refuses a ragged list such as [[1, 2], [3]]
+            raise TypeError(f"Tensor: cannot make a tensor from a ragged nested list (rows of different "
+                            f"lengths); every row must have the same length ({e})") from None
+        if arr.dtype.kind == "f" and dtype is None:
+            arr = arr.astype(get_default_dtype())
+    check_numeric(arr, "Tensor")
+    return arr if dtype is None else arr.astype(dtype, copy=False)
+
+
+def check_numeric(arr: np.ndarray, where: str) -> None:
+    """Refuse arrays of strings, Python objects or complex numbers: a tensor holds real numbers."""
+    kind = arr.dtype.kind
+    if kind in "biuf":
+        return
+    if kind in "US":
+        example = f", e.g. {arr.flat[0]!r}" if arr.size else ""
+        raise TypeError(f"{where}: cannot hold strings (dtype {arr.dtype}{example}); convert them to numbers "
+                        "first, e.g. np.asarray(data, dtype=np.float32)")
+    if kind == "O":
+        raise TypeError(f"{where}: cannot hold an array of dtype object (Python objects, such as None, a "
+                        "ragged list or arbitrary objects); a tensor holds bool, integer or floating-point "
+                        "numbers. Convert the data with np.asarray(data, dtype=np.float32) to see what fails.")
+    if kind == "c":
+        raise TypeError(f"{where}: complex numbers (dtype {arr.dtype}) are not supported; minnet's gradients "
+                        "are for real numbers. Use .real and .imag as two real tensors.")
+    raise TypeError(f"{where}: cannot hold values of dtype {arr.dtype}; a tensor holds bool, integer or "
+                    "floating-point numbers")
 
 
 class Tensor:
