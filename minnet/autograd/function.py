@@ -108,7 +108,8 @@ class Function:
         """Run ``forward`` on the arrays inside ``args`` and wrap the result in a Tensor.
 
         Tensors among ``args`` become graph parents; anything else (numbers, arrays, index tuples)
-        is passed through as a constant. Keyword arguments are never differentiated.
+        is passed through as a constant. Keyword arguments are never differentiated, and neither is
+        a result that is not floating point (indices, booleans).
         """
         parents = tuple(a if isinstance(a, _Tensor) else None for a in args)
         arrays = tuple(a.data if p is not None else a for a, p in zip(args, parents))
@@ -119,7 +120,8 @@ class Function:
         if _detect_anomaly:
             _check_finite(out, f"the forward of {cls.__name__}")
         result = _Tensor._from_op(out)
-        if any(ctx.needs_input_grad) and is_grad_enabled():
+        # Only floating-point results carry gradients: an index (argmax) or a boolean has none.
+        if any(ctx.needs_input_grad) and is_grad_enabled() and out.dtype.kind == "f":
             result.requires_grad = True
             result._ctx = ctx
         return result

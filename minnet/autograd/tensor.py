@@ -10,9 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from . import function, ops
+from . import function, numpy_interop, ops
 from .dtype import get_default_dtype
 from .engine import run_backward
+from .ops._checks import normalize_axis
 
 
 def _as_array(data: Any, dtype) -> np.ndarray:
@@ -72,7 +73,6 @@ class Tensor:
     array([2., 4., 6.], dtype=float32)
     """
 
-    __array_ufunc__ = None      # make `ndarray + Tensor` call Tensor.__radd__ instead of NumPy
     __array_priority__ = 1000
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype=None) -> None:
@@ -197,17 +197,42 @@ class Tensor:
         """The underlying NumPy array (shared, not copied)."""
         return self.data
 
+    # ---- NumPy on a Tensor (numpy_interop.py says which functions keep the graph) ----------------
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        """Let NumPy functions (``np.asarray(t)``, ``np.shape(t)``) see the data; no gradient flows."""
+        """``np.asarray(t)`` and ``np.array(t)``: the numbers, without the graph."""
         if dtype is not None and np.dtype(dtype) != self.data.dtype:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """``np.exp(t)``, and ``ndarray + t``: minnet's op where it has one (graph kept)."""
+        return numpy_interop.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        """``np.sum(t)``, ``np.round(t)``, ...: minnet's op where it has one, else a clear refusal."""
+        return numpy_interop.array_function(func, args, kwargs)
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python number."""
         if self.data.size != 1:
             raise ValueError(f"item() needs a tensor with one element, this one has shape {self.data.shape}")
         return self.data.item()
+
+    def tolist(self) -> Any:
+        """The values as (nested) Python lists of numbers."""
+        return self.data.tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        """An integer one-element tensor can index a list or an array, as in PyTorch."""
+        if self.data.dtype.kind not in "iu":
+            raise TypeError(f"only integer tensors can be used as an index, this one is {self.data.dtype}")
+        return int(self.item())
 
     def astype(self, dtype) -> "Tensor":
         """A copy converted to ``dtype``; gradients flow back converted to this tensor's dtype."""
@@ -257,9 +282,14 @@ class Tensor:
         """Smallest value along ``axis`` (computed as ``-max(-x)``, so ties share the gradient)."""
         return -(-self).max(axis=axis, keepdims=keepdims)
 
-    def argmax(self, axis=None) -> np.ndarray:
-        """Index of the largest value (a NumPy array; indices carry no gradient)."""
-        return np.argmax(self.data, axis=axis)
+    def argmax(self, axis=None, keepdims: bool = False):
+        """Index of the largest value along ``axis`` (of the flattened tensor when None): an int64 tensor
+        without gradient, as in PyTorch."""
+        return ops.ArgMax.apply(self, axis=axis, keepdims=keepdims)
+
+    def argmin(self, axis=None, keepdims: bool = False):
+        """Index of the smallest value along ``axis``: an int64 tensor without gradient."""
+        return ops.ArgMin.apply(self, axis=axis, keepdims=keepdims)
 
     # ---- elementwise maths ----------------------------------------------------------------------
     def exp(self): return ops.Exp.apply(self)
@@ -270,6 +300,17 @@ class Tensor:
     def relu(self): return ops.ReLU.apply(self)
     def abs(self): return ops.Abs.apply(self)
     def clip(self, min=None, max=None): return ops.Clip.apply(self, min=min, max=max)
+    __abs__ = abs
+
+    # piecewise constant: gradient 0 (see ops/piecewise.py)
+    def round(self, decimals: int = 0): return ops.Round.apply(self, decimals=decimals)
+    def floor(self): return ops.Floor.apply(self)
+    def ceil(self): return ops.Ceil.apply(self)
+    def sign(self): return ops.Sign.apply(self)
+
+    def __round__(self, ndigits=None): return self.round(ndigits or 0)   # round(t) gives a tensor, as in PyTorch
+    __floor__ = floor
+    __ceil__ = ceil
 
     # ---- shape ---------------------------------------------------------------------------------
     def reshape(self, *shape):
@@ -284,6 +325,22 @@ class Tensor:
 
     @property
     def T(self): return ops.Transpose.apply(self, axes=None)
+
+    def squeeze(self, axis=None):
+        """Drop the axes of size 1 (only among ``axis``, an int or a tuple, when given; as in PyTorch,
+        a given axis of another size is left alone)."""
+        axes = range(self.ndim) if axis is None else normalize_axis(axis, self.ndim, "squeeze")
+        drop = {a for a in axes if self.shape[a] == 1}
+        return self.reshape(tuple(n for i, n in enumerate(self.shape) if i not in drop))
+
+    def unsqueeze(self, axis: int):
+        """Insert an axis of size 1 at position ``axis`` (``np.expand_dims``)."""
+        if not -self.ndim - 1 <= axis <= self.ndim:
+            raise ValueError(f"unsqueeze: axis {axis} is out of range for a tensor with {self.ndim} "
+                             f"dimension(s) (from {-self.ndim - 1} to {self.ndim})")
+        shape = list(self.shape)
+        shape.insert(axis % (self.ndim + 1), 1)
+        return self.reshape(tuple(shape))
 
     def flatten(self, start_axis: int = 0):
         """Merge the axes from ``start_axis`` on into one (``start_axis=1`` keeps the batch axis)."""
