@@ -13,6 +13,7 @@ import numpy as np
 from . import function, numpy_interop, ops
 from .dtype import get_default_dtype
 from .engine import run_backward
+from .version import hand_out, note_change
 from .ops._checks import normalize_axis
 
 
@@ -23,13 +24,13 @@ def _as_array(data: Any, dtype) -> np.ndarray:
     where the mistake was made, rather than as a confusing error inside some later op.
     """
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     elif isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in data):
         if any(isinstance(d, Tensor) and d.requires_grad for d in data):
             raise TypeError("Tensor: got a list of tensors that require grad; mn.Tensor([...]) would copy "
                             "their numbers and cut them from the graph. Use mn.stack([...]) (or "
                             "mn.concatenate) to join tensors and keep their gradients.")
-        data = [d.data if isinstance(d, Tensor) else d for d in data]
+        data = [d._data if isinstance(d, Tensor) else d for d in data]
     if isinstance(data, (np.ndarray, np.generic)):
         arr = np.asarray(data)
     else:
@@ -74,9 +75,13 @@ class Tensor:
     """
 
     __array_priority__ = 1000
+    # what version.py keeps to refuse a backward() whose saved arrays changed (class defaults: free)
+    _held = _saved_at = _snapshot_at = _changed_at = 0
+    _snapshot: np.ndarray | None = None
+    _changed_by = ""
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype=None) -> None:
-        self.data: np.ndarray = _as_array(data, dtype)
+        self._data: np.ndarray = _as_array(data, dtype)
         self.grad: np.ndarray | None = None
         self._ctx = None
         self._hooks: list = []
@@ -88,25 +93,50 @@ class Tensor:
     @classmethod
     def _from_op(cls, data: np.ndarray) -> "Tensor":
         t = cls.__new__(cls)
-        t.data, t.grad, t._ctx, t._hooks, t._retains_grad, t.requires_grad = data, None, None, [], False, False
+        t._data, t.grad, t._ctx, t._hooks, t._retains_grad, t.requires_grad = data, None, None, [], False, False
         return t
+
+    # ---- the numbers ------------------------------------------------------------------------
+    @property
+    def data(self) -> np.ndarray:
+        """The numbers: a NumPy array, shared, not copied. Change them only after ``backward()``: a graph
+        that saved them would compute a wrong gradient, so ``backward()`` refuses (see version.py)."""
+        hand_out(self)
+        return self._data
+
+    @data.setter
+    def data(self, value: np.ndarray) -> None:
+        """Swap in another array (no gradient flows through the swap). A graph that saved the old
+        array refuses to backpropagate: its gradient would belong to numbers the tensor no longer has."""
+        value = np.asarray(value)
+        if value is self._data:       # `t.data += 1` writes in place, then assigns the same array back
+            return
+        check_numeric(value, "Tensor.data")
+        note_change(self, "its .data was replaced by another array")
+        self._data = value
+
+    def _writable_data(self, changed_by: str) -> np.ndarray:
+        """The array, for minnet code about to change it in place (``optimizer.step()``): a graph that
+        saved it then refuses to backpropagate, naming ``changed_by``, instead of using the new values."""
+        note_change(self, f"it was updated in place by {changed_by}")
+        return self._data
 
     # ---- basic properties -------------------------------------------------------------------
     @property
     def shape(self) -> tuple:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self) -> int:
-        return self.data.size
+        return self._data.size
 
     @property
     def is_leaf(self) -> bool:
@@ -114,15 +144,15 @@ class Tensor:
         return self._ctx is None
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return len(self.data)
+        return len(self._data)
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        body = np.array2string(self._data, separator=", ", prefix="tensor(")
         extra = ""
-        if self.data.dtype != get_default_dtype():
-            extra += f", dtype={self.data.dtype}"
+        if self._data.dtype != get_default_dtype():
+            extra += f", dtype={self._data.dtype}"
         if self._ctx is not None:
             extra += f", grad_fn={self._ctx.fn.__name__}"
         elif self.requires_grad:
@@ -132,15 +162,15 @@ class Tensor:
     __hash__ = object.__hash__   # == is elementwise, as in NumPy and PyTorch
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
-            raise ValueError(f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
+        if self._data.size != 1:
+            raise ValueError(f"the truth value of a tensor with {self._data.size} elements is ambiguous; "
                              "use .any() or .all() on .numpy()")
-        return bool(self.data)
+        return bool(self._data)
 
     # ---- autograd -------------------------------------------------------------------------
     def requires_grad_(self, flag: bool = True) -> "Tensor":
-        if flag and self.data.dtype.kind != "f":
-            raise TypeError(f"only floating-point tensors can require gradients, this one is {self.data.dtype}")
+        if flag and self._data.dtype.kind != "f":
+            raise TypeError(f"only floating-point tensors can require gradients, this one is {self._data.dtype}")
         if not flag and self._ctx is not None:
             raise RuntimeError("requires_grad can only be switched off on a leaf tensor; use .detach()")
         self.requires_grad = flag
@@ -157,22 +187,22 @@ class Tensor:
                 "backward() called on a tensor that does not require grad: none of the tensors it "
                 "was computed from has requires_grad=True, or it was computed inside mn.no_grad()")
         if grad is None:
-            if self.data.size != 1:
+            if self._data.size != 1:
                 raise RuntimeError(
                     f"backward() without a gradient works only on a single number (a loss), but this "
-                    f"tensor has shape {self.data.shape}; reduce it first (e.g. .sum() or .mean()) or "
-                    f"pass backward(grad) with an array of shape {self.data.shape}")
-            g = np.ones_like(self.data)
+                    f"tensor has shape {self._data.shape}; reduce it first (e.g. .sum() or .mean()) or "
+                    f"pass backward(grad) with an array of shape {self._data.shape}")
+            g = np.ones_like(self._data)
         else:
-            g = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.data.dtype)
-            if g.shape != self.data.shape:
+            g = np.asarray(grad._data if isinstance(grad, Tensor) else grad, dtype=self._data.dtype)
+            if g.shape != self._data.shape:
                 raise ValueError(f"backward(grad): grad has shape {g.shape} but the tensor has shape "
-                                 f"{self.data.shape}; they must match")
+                                 f"{self._data.shape}; they must match")
         run_backward(self, g, retain_graph)
 
     def _accumulate_grad(self, g: np.ndarray) -> None:
         if self.grad is None:
-            self.grad = np.array(g, dtype=self.data.dtype, copy=True)
+            self.grad = np.array(g, dtype=self._data.dtype, copy=True)
         else:
             self.grad += g
 
@@ -191,18 +221,18 @@ class Tensor:
 
     def detach(self) -> "Tensor":
         """A tensor sharing this data but cut from the graph (no gradient flows through it)."""
-        return Tensor._from_op(self.data)
+        return Tensor._from_op(self._data)
 
     def numpy(self) -> np.ndarray:
-        """The underlying NumPy array (shared, not copied)."""
+        """The underlying NumPy array (shared, not copied), like ``.data``."""
         return self.data
 
     # ---- NumPy on a Tensor (numpy_interop.py says which functions keep the graph) ----------------
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         """``np.asarray(t)`` and ``np.array(t)``: the numbers, without the graph."""
-        if dtype is not None and np.dtype(dtype) != self.data.dtype:
-            return self.data.astype(dtype)
-        return self.data.copy() if copy else self.data
+        if dtype is not None and np.dtype(dtype) != self._data.dtype:
+            return self._data.astype(dtype)
+        return self._data.copy() if copy else self.data
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         """``np.exp(t)``, and ``ndarray + t``: minnet's op where it has one (graph kept)."""
@@ -214,13 +244,13 @@ class Tensor:
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
-            raise ValueError(f"item() needs a tensor with one element, this one has shape {self.data.shape}")
-        return self.data.item()
+        if self._data.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, this one has shape {self._data.shape}")
+        return self._data.item()
 
     def tolist(self) -> Any:
         """The values as (nested) Python lists of numbers."""
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __float__(self) -> float:
         return float(self.item())
@@ -230,8 +260,8 @@ class Tensor:
 
     def __index__(self) -> int:
         """An integer one-element tensor can index a list or an array, as in PyTorch."""
-        if self.data.dtype.kind not in "iu":
-            raise TypeError(f"only integer tensors can be used as an index, this one is {self.data.dtype}")
+        if self._data.dtype.kind not in "iu":
+            raise TypeError(f"only integer tensors can be used as an index, this one is {self._data.dtype}")
         return int(self.item())
 
     def astype(self, dtype) -> "Tensor":
@@ -262,7 +292,7 @@ class Tensor:
 
     # comparisons give boolean tensors and carry no gradient
     def _compare(self, other, ufunc) -> "Tensor":
-        return Tensor._from_op(ufunc(self.data, other.data if isinstance(other, Tensor) else other))
+        return Tensor._from_op(ufunc(self._data, other._data if isinstance(other, Tensor) else other))
 
     def __lt__(self, other): return self._compare(other, np.less)
     def __le__(self, other): return self._compare(other, np.less_equal)
@@ -354,9 +384,9 @@ function._Tensor = Tensor   # let Function.apply wrap results without a circular
 def _plain_index(index):
     """Replace tensors inside an index by their arrays (indices carry no gradient)."""
     if isinstance(index, Tensor):
-        return index.data
+        return index._data
     if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+        return tuple(i._data if isinstance(i, Tensor) else i for i in index)
     return index
 
 

@@ -140,7 +140,8 @@ class Optimizer:
                 if g.shape != p.data.shape:
                     raise ValueError(f"{type(self).__name__}.step(): a parameter of shape {p.data.shape} "
                                      f"has a gradient of shape {g.shape}")
-                self._update(p.data, g, self.state.setdefault(p, {}), group)
+                array = p._writable_data(f"{type(self).__name__}.step()")   # a graph that saved p now refuses
+                self._update(array, g, self.state.setdefault(p, {}), group)
                 updated += 1
         if updated == 0:
             n = len(self.parameters())
