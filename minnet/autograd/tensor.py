@@ -101,7 +101,8 @@ class Tensor:
     def data(self) -> np.ndarray:
         """The numbers: a NumPy array, shared, not copied. Change them only after ``backward()``: a graph
         that saved them would compute a wrong gradient, so ``backward()`` refuses (see version.py)."""
-        hand_out(self)
+        if self._held:
+            hand_out(self)
         return self._data
 
     @data.setter
@@ -118,7 +119,8 @@ class Tensor:
     def _writable_data(self, changed_by: str) -> np.ndarray:
         """The array, for minnet code about to change it in place (``optimizer.step()``): a graph that
         saved it then refuses to backpropagate, naming ``changed_by``, instead of using the new values."""
-        note_change(self, f"it was updated in place by {changed_by}")
+        if self._held:
+            note_change(self, f"it was updated in place by {changed_by}")
         return self._data
 
     # ---- basic properties -------------------------------------------------------------------

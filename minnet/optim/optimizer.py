@@ -131,7 +131,7 @@ class Optimizer:
 
     def step(self) -> None:
         """Update every parameter that has a gradient; parameters with ``.grad is None`` are skipped."""
-        updated = 0
+        updated, changed_by = 0, f"{type(self).__name__}.step()"
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
@@ -140,7 +140,7 @@ class Optimizer:
                 if g.shape != p.data.shape:
                     raise ValueError(f"{type(self).__name__}.step(): a parameter of shape {p.data.shape} "
                                      f"has a gradient of shape {g.shape}")
-                array = p._writable_data(f"{type(self).__name__}.step()")   # a graph that saved p now refuses
+                array = p._writable_data(changed_by)    # a graph that saved p now refuses to backpropagate
                 self._update(array, g, self.state.setdefault(p, {}), group)
                 updated += 1
         if updated == 0:
