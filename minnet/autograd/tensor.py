@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 
 from . import function, numpy_interop, ops
-from .dtype import get_default_dtype
+from .dtype import check_numeric, get_default_dtype
 from .engine import run_backward
-from .version import hand_out, note_change
 from .ops._checks import normalize_axis
+from .version import hand_out, note_change
 
 
 def _as_array(data: Any, dtype) -> np.ndarray:
@@ -43,26 +43,6 @@ def _as_array(data: Any, dtype) -> np.ndarray:
             arr = arr.astype(get_default_dtype())
     check_numeric(arr, "Tensor")
     return arr if dtype is None else arr.astype(dtype, copy=False)
-
-
-def check_numeric(arr: np.ndarray, where: str) -> None:
-    """Refuse arrays of strings, Python objects or complex numbers: a tensor holds real numbers."""
-    kind = arr.dtype.kind
-    if kind in "biuf":
-        return
-    if kind in "US":
-        example = f", e.g. {arr.flat[0]!r}" if arr.size else ""
-        raise TypeError(f"{where}: cannot hold strings (dtype {arr.dtype}{example}); convert them to numbers "
-                        "first, e.g. np.asarray(data, dtype=np.float32)")
-    if kind == "O":
-        raise TypeError(f"{where}: cannot hold an array of dtype object (Python objects, such as None, a "
-                        "ragged list or arbitrary objects); a tensor holds bool, integer or floating-point "
-                        "numbers. Convert the data with np.asarray(data, dtype=np.float32) to see what fails.")
-    if kind == "c":
-        raise TypeError(f"{where}: complex numbers (dtype {arr.dtype}) are not supported; minnet's gradients "
-                        "are for real numbers. Use .real and .imag as two real tensors.")
-    raise TypeError(f"{where}: cannot hold values of dtype {arr.dtype}; a tensor holds bool, integer or "
-                    "floating-point numbers")
 
 
 class Tensor:

@@ -59,7 +59,7 @@ latest_event = 0               # time of the latest change or hand-out of a held
 #   _changed_at, _changed_by the latest change minnet made itself, and what made it
 
 
-def mark_saved(ctx: Any, inputs: tuple, result: Any) -> None:
+def mark_saved(ctx: Any, inputs: list, result: Any) -> None:
     """``Function.apply``: an op that saved arrays joined a graph; its inputs and output are held."""
     now = ctx._clock = next(_clock)
     ctx._inputs = inputs
