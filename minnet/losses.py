@@ -25,6 +25,7 @@ import numpy as np
 
 from . import kernels
 from .autograd import Function, Tensor
+from .autograd.ops.activations import sigmoid, softplus
 from .nn._checks import as_tensor, shape_str
 from .nn.activations import log_softmax
 from .nn.module import Module
@@ -236,11 +237,6 @@ def cross_entropy(logits: Any, labels: Any, weight: Any = None, reduction: str =
 cross_entropy.accuracy_rule = "argmax"
 
 
-def _softplus(x: np.ndarray) -> np.ndarray:
-    """log(1 + e^x) without overflow: max(x, 0) + log1p(e^−|x|)."""
-    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
-
-
 class BCEWithLogitsOp(Function):
     """ℓ = w·[(1 − t)·softplus(z) + p·t·softplus(−z)] = −w·[p·t·log σ(z) + (1 − t)·log(1 − σ(z))];
     dℓ/dz = w·[(1 − t)·σ(z) − p·t·(1 − σ(z))],  dℓ/dt = w·[p·softplus(−z) − softplus(z)]
@@ -248,7 +244,7 @@ class BCEWithLogitsOp(Function):
 
     @staticmethod
     def forward(ctx, z, t, weight=None, pos_weight=None, reduction="mean"):
-        sp_pos, sp_neg = _softplus(z), _softplus(-z)
+        sp_pos, sp_neg = softplus(z), softplus(-z)
         pw = 1.0 if pos_weight is None else pos_weight
         w = 1.0 if weight is None else weight
         ctx.save_for_backward(z, t, sp_pos, sp_neg)
@@ -258,8 +254,7 @@ class BCEWithLogitsOp(Function):
     @staticmethod
     def backward(ctx, grad):
         z, t, sp_pos, sp_neg = ctx.saved_tensors
-        e = np.exp(-np.abs(z))
-        sig = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+        sig = sigmoid(z)
         g = ctx.w * _grad_of_reduction(grad, z.size, ctx.reduction)
         return g * ((1 - t) * sig - ctx.pw * t * (1 - sig)), g * (ctx.pw * sp_neg - sp_pos)
 

@@ -1,4 +1,6 @@
 """mn.gradcheck itself: it must pass right gradients and catch wrong ones, and explain itself."""
+import sys
+
 import numpy as np
 import pytest
 
@@ -84,3 +86,37 @@ def test_numpy_functions_see_a_tensor_as_its_array():
     assert np.shape(t) == (1, 2)
     np.testing.assert_array_equal(np.asarray(t), [[1.0, 2.0]])
     assert np.asarray(t, dtype=np.float64).dtype == np.float64
+
+
+def test_integer_inputs_are_reported_as_constants_not_checked():
+    report = mn.gradcheck(lambda a, b: (a * b).sum(), [np.array([1, 2, 3]), np.array([1.0, 2.0, 3.0])])
+    assert [r.name for r in report.inputs] == ["input 1"]
+    assert [c.name for c in report.constants] == ["input 0"]
+    text = str(report)
+    assert "input 0" in text and "int64" in text and "constant" in text and "not checked" in text
+    assert "np.array([1., 2., 3.])" in text            # how to check it instead
+    assert "not checked: input 0" in repr(report)
+
+
+def test_a_check_of_nothing_but_integer_inputs_warns():
+    with pytest.warns(UserWarning, match=r"nothing was checked.*input 0.*int64.*pass floats"):
+        report = mn.gradcheck(lambda x: (mn.Tensor(np.ones(3)) * x).sum(), [np.array([1, 2, 3])])
+    assert report.inputs == [] and "nothing was checked" in str(report)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="exception notes need Python 3.11")
+def test_a_function_that_fails_on_an_integer_input_is_told_why():
+    with pytest.raises(AttributeError) as info:      # the integer array reaches fn as a NumPy array
+        mn.gradcheck(lambda x: x.exp().sum(), [np.array([1, 2, 3])])
+    assert any("input 0 is an integer array" in n for n in info.value.__notes__)
+
+
+def test_labels_a_mask_and_a_frozen_tensor_are_listed_as_constants():
+    x = mn.Tensor(np.array([1.0, 2.0]), requires_grad=False)
+    w = np.array([0.5, -1.0])
+    inputs = [x, w, np.array([1, 0]), np.array([True, False])]
+    report = mn.gradcheck(lambda a, b, y, m: ((a * b)[y] * m).sum(), inputs, names=["x", "w", "y", "mask"])
+    assert [r.name for r in report.inputs] == ["w"] and report.ok
+    reasons = {c.name: c.reason for c in report.constants}
+    assert set(reasons) == {"x", "y", "mask"}
+    assert "requires_grad=False" in reasons["x"] and "integer" in reasons["y"] and "bool" in reasons["mask"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import version
+
 
 def _topological_order(root) -> list:
     """Tensors reachable from ``root`` that require grad, each after all of its inputs."""
@@ -51,10 +53,14 @@ def run_backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
                 f"backward through the graph a second time: the buffers of {ctx.fn.__name__} "
                 "were freed after the first backward(). Call backward(retain_graph=True) the "
                 "first time if you need to backpropagate through the same graph twice.")
+        if ctx._clock and ctx._clock < version.latest_event:
+            version.check_saved(ctx, node)     # refuse if an array it saved changed since its forward
         for parent, pg in zip(ctx.parents, ctx.fn._input_grads(ctx, g)):
             if pg is None:
                 continue
             key = id(parent)
             pending[key] = pending[key] + pg if key in pending else pg
         if not retain_graph:
+            if ctx._clock:
+                version.release_saved(ctx, node)
             ctx._free()

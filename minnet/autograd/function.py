@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .grad_mode import is_grad_enabled
+from .version import mark_saved
 
 _detect_anomaly = False
 _Tensor = None   # set by tensor.py (the Tensor class imports this module, so it cannot be imported here)
@@ -39,14 +40,16 @@ class Context:
     gradient, so expensive gradients nobody needs can be skipped.
     """
 
-    __slots__ = ("fn", "parents", "needs_input_grad", "_saved", "_freed", "__dict__")
+    __slots__ = ("fn", "parents", "needs_input_grad", "_saved", "_freed", "_clock", "_inputs", "__dict__")
 
-    def __init__(self, fn: type, parents: tuple) -> None:
+    def __init__(self, fn: type, parents: tuple, needs_input_grad: tuple | None = None) -> None:
         self.fn = fn
         self.parents = parents
-        self.needs_input_grad = tuple(p is not None and p.requires_grad for p in parents)
+        self.needs_input_grad = tuple(p is not None and p.requires_grad for p in parents) \
+            if needs_input_grad is None else needs_input_grad
         self._saved: tuple = ()
         self._freed = False
+        self._clock = 0       # when it joined a graph having saved arrays (version.py checks them)
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep arrays needed by ``backward`` (read them back from :attr:`saved_tensors`)."""
@@ -62,6 +65,7 @@ class Context:
         self._saved = ()
         self.__dict__.clear()
         self._freed = True
+        self._inputs = ()
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple, op_name: str = "op") -> np.ndarray:
@@ -108,20 +112,32 @@ class Function:
         """Run ``forward`` on the arrays inside ``args`` and wrap the result in a Tensor.
 
         Tensors among ``args`` become graph parents; anything else (numbers, arrays, index tuples)
-        is passed through as a constant. Keyword arguments are never differentiated.
+        is passed through as a constant. Keyword arguments are never differentiated, and neither is
+        a result that is not floating point (indices, booleans).
         """
-        parents = tuple(a if isinstance(a, _Tensor) else None for a in args)
-        arrays = tuple(a.data if p is not None else a for a, p in zip(args, parents))
-        ctx = Context(cls, parents)
+        parents, arrays, needs = [], [], []          # one plain loop: this runs for every op
+        for a in args:
+            if isinstance(a, _Tensor):
+                parents.append(a)
+                arrays.append(a._data)
+                needs.append(a.requires_grad)
+            else:
+                parents.append(None)
+                arrays.append(a)
+                needs.append(False)
+        ctx = Context(cls, tuple(parents), tuple(needs))
         out = cls.forward(ctx, *arrays, **kwargs)
         if type(out) is not np.ndarray:
             out = np.asarray(out)
         if _detect_anomaly:
             _check_finite(out, f"the forward of {cls.__name__}")
         result = _Tensor._from_op(out)
-        if any(ctx.needs_input_grad) and is_grad_enabled():
+        # Only floating-point results carry gradients: an index (argmax) or a boolean has none.
+        if any(needs) and is_grad_enabled() and out.dtype.kind == "f":
             result.requires_grad = True
             result._ctx = ctx
+            if ctx._saved:
+                mark_saved(ctx, arrays, result)
         return result
 
     @classmethod
@@ -139,9 +155,9 @@ class Function:
             if parent is None or not parent.requires_grad or g is None:
                 out.append(None)
                 continue
-            g = unbroadcast(g, parent.data.shape, cls.__name__)
-            if g.dtype != parent.data.dtype:
-                g = g.astype(parent.data.dtype)
+            g = unbroadcast(g, parent._data.shape, cls.__name__)
+            if g.dtype != parent._data.dtype:
+                g = g.astype(parent._data.dtype)
             if _detect_anomaly:
                 _check_finite(g, f"the backward of {cls.__name__}")
             out.append(g)

@@ -10,6 +10,7 @@ L = sum(y * r) with fixed random weights r, so every output element takes part i
 """
 from __future__ import annotations
 
+import warnings
 from contextlib import contextmanager
 from typing import Any, Callable, Sequence
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from .. import _random
 from ..autograd import Tensor, get_default_dtype, no_grad, set_default_dtype
-from .report import GradcheckReport, compare
+from .report import Constant, GradcheckReport, compare
 
 
 @contextmanager
@@ -51,7 +52,8 @@ def _check(evaluate: Callable[[], Tensor], tensors: list[Tensor], names: list[st
     saved_grads = [t.grad for t in tensors]
     for t in tensors:
         t.grad = None
-    (out * weights).sum().backward()
+    if tensors:
+        (out * weights).sum().backward()
     analytical = [t.grad if t.grad is not None else np.zeros_like(t.data) for t in tensors]
     for t, g in zip(tensors, saved_grads):
         t.grad = g
@@ -83,7 +85,10 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Any] | Tensor, eps: fl
 
     ``inputs`` are the arguments of ``fn``: tensors keep their ``requires_grad`` flag (only those that
     require grad are checked), floating-point arrays become tensors that require grad, anything else
-    (integer labels, numbers) is passed through unchanged. Every float input is copied to float64.
+    (integer labels, masks, numbers) is passed through unchanged. Every float input is copied to float64.
+    What was not checked is listed in ``report.constants`` and in ``str(report)``: an integer array
+    such as ``np.array([1, 2, 3])`` is a constant (right for labels; pass ``[1., 2., 3.]`` to check it),
+    and a check in which nothing but such constants was given warns that nothing was checked.
 
     >>> report = mn.gradcheck(lambda a, b: (a * b).sum(), [np.ones(3), np.arange(3.0)])
     >>> report.ok
@@ -91,7 +96,7 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Any] | Tensor, eps: fl
     """
     if isinstance(inputs, (Tensor, np.ndarray)):
         inputs = [inputs]
-    args, checked, labels = [], [], []
+    args, checked, labels, constants = [], [], [], []
     for i, a in enumerate(inputs):
         label = names[i] if names is not None else f"input {i}"
         if isinstance(a, Tensor) and a.dtype.kind == "f":
@@ -100,13 +105,46 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Any] | Tensor, eps: fl
             t = Tensor(np.array(a, dtype=np.float64), requires_grad=True)
         else:
             args.append(a)
+            constant = _constant(label, a)
+            if constant is not None:
+                constants.append(constant)
             continue
         args.append(t)
         if t.requires_grad:
             checked.append(t)
             labels.append(label)
+        else:
+            constants.append(Constant(label, t.shape, str(t.dtype), "a tensor with requires_grad=False"))
+    integers = [c for c in constants if c.integer]
     with _float64_default():
-        return _check(lambda: fn(*args), checked, labels, eps, atol, rtol)
+        try:
+            report = _check(lambda: fn(*args), checked, labels, eps, atol, rtol)
+        except Exception as e:      # e.g. x.exp() on an integer array that was passed through as it is
+            if integers and hasattr(e, "add_note"):
+                e.add_note("gradcheck: " + "; ".join(f"{c.name} is {c.reason}" for c in integers))
+            raise
+    report.constants = constants
+    if not checked and integers:
+        warnings.warn("gradcheck: nothing was checked: " + "; ".join(f"{c.name} is {c.reason}" for c in integers),
+                      UserWarning, stacklevel=2)
+    return report
+
+
+def _constant(label: str, a: Any) -> Constant | None:
+    """How an input that is passed through unchanged is described in the report (None: not data)."""
+    if isinstance(a, (bool, int, float, np.generic)):         # an axis, a stride, a scale, ...
+        return Constant(label, (), type(a).__name__, f"the number {a!r}, a constant")
+    if not isinstance(a, (Tensor, np.ndarray, list)):
+        return None
+    arr = a.data if isinstance(a, Tensor) else np.asarray(a)
+    if arr.dtype.kind == "b":
+        return Constant(label, arr.shape, str(arr.dtype), "a bool array (a mask), a constant")
+    if arr.dtype.kind in "iu":
+        return Constant(label, arr.shape, str(arr.dtype),
+                        f"an integer array ({arr.dtype}), treated as a constant: integers have no gradient "
+                        "(right for class labels and indices); pass floats, e.g. np.array([1., 2., 3.]), "
+                        "to check it", integer=True)
+    return None
 
 
 def gradcheck_module(module, x: Any, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,

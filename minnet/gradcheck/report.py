@@ -44,6 +44,17 @@ class InputCheck:
 
 
 @dataclass
+class Constant:
+    """An input that was passed to the function unchanged and not checked, and why."""
+
+    name: str
+    shape: tuple
+    dtype: str
+    reason: str
+    integer: bool = False
+
+
+@dataclass
 class GradcheckReport:
     """What :func:`gradcheck` found: ``.ok``, the largest errors, and one row per checked input."""
 
@@ -52,6 +63,7 @@ class GradcheckReport:
     atol: float = 1e-5
     rtol: float = 1e-3
     output_shape: tuple = ()
+    constants: list[Constant] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -75,12 +87,14 @@ class GradcheckReport:
                 for r in self.inputs]
         if not rows:
             rows = ["  (no input requires grad: nothing was checked)"]
+        rows += [f"  {c.name:<16}{str(c.shape):<18}not checked: {c.reason}" for c in self.constants]
         return "\n".join([head, cols, *rows, _EXPLAIN.replace("atol", f"atol ({self.atol:g})")
                           .replace("rtol *", f"rtol ({self.rtol:g}) *")])
 
     def __repr__(self) -> str:
+        skipped = "".join(f", not checked: {c.name} ({c.dtype})" for c in self.constants)
         return (f"GradcheckReport(ok={self.ok}, max_abs_error={self.max_abs_error:.3g}, "
-                f"max_rel_error={self.max_rel_error:.3g})")
+                f"max_rel_error={self.max_rel_error:.3g}{skipped})")
 
 
 def compare(name: str, analytical: np.ndarray, numerical: np.ndarray, atol: float, rtol: float) -> InputCheck:

@@ -1,129 +1,16 @@
-"""Activation functions, as ops (forward and backward side by side), functions and modules.
+"""Activation functions and modules.
 
 The functions (``relu``, ``gelu``, ``softmax``, ...) are what ``mn.functional`` exports; the
-modules (``ReLU()``, ``GELU()``, ...) wrap them so they can sit in a ``Sequential``.
+modules (``ReLU()``, ``GELU()``, ...) wrap them so they can sit in a ``Sequential``. The maths of
+every activation (forward and backward side by side) is in :mod:`minnet.autograd.ops.activations`.
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 
-import numpy as np
-
-from ..autograd import Function, Tensor
+from ..autograd import Tensor, ops
 from ._checks import as_tensor
 from .module import Module
-
-# ---- ops -------------------------------------------------------------------------------------
-
-
-class LeakyReLUOp(Function):
-    """y = x if x > 0 else s·x;   dy/dx = 1 if x > 0 else s   (s at exactly 0, as PyTorch)."""
-
-    @staticmethod
-    def forward(ctx, x, negative_slope=0.01):
-        positive = x > 0
-        ctx.save_for_backward(positive)
-        ctx.slope = negative_slope
-        return np.where(positive, x, x * negative_slope).astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (positive,) = ctx.saved_tensors
-        return np.where(positive, grad, grad * ctx.slope)
-
-
-class ELUOp(Function):
-    """y = x if x > 0 else α(e^x − 1);   dy/dx = 1 if x > 0 else α e^x = y + α.
-
-    ``expm1`` keeps e^x − 1 accurate for small |x|; taking it of min(x, 0) avoids overflow
-    warnings from the branch that np.where throws away.
-    """
-
-    @staticmethod
-    def forward(ctx, x, alpha=1.0):
-        positive = x > 0
-        neg = alpha * np.expm1(np.minimum(x, 0))
-        ctx.save_for_backward(positive, neg)
-        ctx.alpha = alpha
-        return np.where(positive, x, neg).astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, grad):
-        positive, neg = ctx.saved_tensors
-        return np.where(positive, grad, grad * (neg + ctx.alpha))
-
-
-def _erf(x: np.ndarray) -> np.ndarray:
-    """The error function, elementwise, to float64 precision.
-
-    NumPy has no erf. ``math.erf`` is exact to the last bit; mapped over ``tolist()`` it costs about
-    0.3 µs per element (30 ms for 100 000 activations), which is fine for the layer sizes a laptop
-    lesson uses, and it avoids the 1e-4-ish errors of the popular polynomial approximations,
-    which would break agreement with PyTorch to 1e-6.
-    """
-    flat = np.fromiter(map(math.erf, np.asarray(x, dtype=np.float64).ravel().tolist()),
-                       dtype=np.float64, count=np.size(x))
-    return flat.reshape(np.shape(x))
-
-
-_INV_SQRT2 = 1.0 / math.sqrt(2.0)
-_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-
-
-class GELUOp(Function):
-    """y = x·Φ(x), Φ the standard normal CDF = (1 + erf(x/√2))/2 (the exact form, not the tanh one);
-    dy/dx = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π)."""
-
-    @staticmethod
-    def forward(ctx, x):
-        cdf = 0.5 * (1.0 + _erf(x * _INV_SQRT2))
-        ctx.save_for_backward(x, cdf)
-        return (x * cdf).astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, cdf = ctx.saved_tensors
-        pdf = _INV_SQRT_2PI * np.exp(-0.5 * x * x)
-        return grad * (cdf + x * pdf)
-
-
-class SoftmaxOp(Function):
-    """y_i = e^(x_i − m) / Σ_j e^(x_j − m) along ``axis``, m = max_j x_j (subtracting m changes
-    nothing mathematically but keeps e^x from overflowing for large logits);
-    backward: dL/dx = y ⊙ (g − Σ_j g_j y_j)."""
-
-    @staticmethod
-    def forward(ctx, x, axis=-1):
-        e = np.exp(x - x.max(axis=axis, keepdims=True))
-        y = e / e.sum(axis=axis, keepdims=True)
-        ctx.save_for_backward(y)
-        ctx.axis = axis
-        return y
-
-    @staticmethod
-    def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
-        return y * (grad - (grad * y).sum(axis=ctx.axis, keepdims=True))
-
-
-class LogSoftmaxOp(Function):
-    """y_i = x_i − m − log Σ_j e^(x_j − m) along ``axis`` (stable: never forms e^x of a large x);
-    backward: dL/dx = g − softmax(x) · Σ_j g_j."""
-
-    @staticmethod
-    def forward(ctx, x, axis=-1):
-        shifted = x - x.max(axis=axis, keepdims=True)
-        y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-        ctx.save_for_backward(y)
-        ctx.axis = axis
-        return y
-
-    @staticmethod
-    def backward(ctx, grad):
-        (y,) = ctx.saved_tensors
-        return grad - np.exp(y) * grad.sum(axis=ctx.axis, keepdims=True)
-
 
 # ---- functions ---------------------------------------------------------------------------------
 
@@ -135,17 +22,17 @@ def relu(x: Any) -> Tensor:
 
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Tensor:
     """x if x > 0 else negative_slope · x."""
-    return LeakyReLUOp.apply(as_tensor(x), negative_slope=negative_slope)
+    return ops.LeakyReLU.apply(as_tensor(x), negative_slope=negative_slope)
 
 
 def elu(x: Any, alpha: float = 1.0) -> Tensor:
     """x if x > 0 else alpha · (e^x − 1)."""
-    return ELUOp.apply(as_tensor(x), alpha=alpha)
+    return ops.ELU.apply(as_tensor(x), alpha=alpha)
 
 
 def gelu(x: Any) -> Tensor:
     """x · Φ(x), with Φ the standard normal CDF (exact erf form, PyTorch's default)."""
-    return GELUOp.apply(as_tensor(x))
+    return ops.GELU.apply(as_tensor(x))
 
 
 def sigmoid(x: Any) -> Tensor:
@@ -159,12 +46,12 @@ def tanh(x: Any) -> Tensor:
 
 def softmax(x: Any, axis: int = -1) -> Tensor:
     """Probabilities along ``axis``: e^x_i / Σ_j e^x_j (stable for large inputs)."""
-    return SoftmaxOp.apply(as_tensor(x), axis=axis)
+    return ops.Softmax.apply(as_tensor(x), axis=axis)
 
 
 def log_softmax(x: Any, axis: int = -1) -> Tensor:
     """log softmax(x) along ``axis``, computed stably (x − max − log Σ e^(x − max))."""
-    return LogSoftmaxOp.apply(as_tensor(x), axis=axis)
+    return ops.LogSoftmax.apply(as_tensor(x), axis=axis)
 
 
 # ---- modules -------------------------------------------------------------------------------------

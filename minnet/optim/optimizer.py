@@ -147,7 +147,7 @@ class Optimizer:
 
     def step(self) -> None:
         """Update every parameter that has a gradient; parameters with ``.grad is None`` are skipped."""
-        updated = 0
+        updated, changed_by = 0, f"{type(self).__name__}.step()"
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
@@ -156,7 +156,8 @@ class Optimizer:
                 if g.shape != p.data.shape:
                     raise ValueError(f"{type(self).__name__}.step(): a parameter of shape {p.data.shape} "
                                      f"has a gradient of shape {g.shape}")
-                self._update(p.data, g, self.state.setdefault(p, {}), group)
+                array = p._writable_data(changed_by)    # a graph that saved p now refuses to backpropagate
+                self._update(array, g, self.state.setdefault(p, {}), group)
                 updated += 1
         if updated == 0:
             n = len(self.parameters())

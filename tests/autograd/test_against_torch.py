@@ -32,6 +32,10 @@ def _torch_fn(name):
         "getitem (boolean mask)": lambda a, m: a[m],
         "concatenate": lambda a, b: tc.cat([a, b, a], dim=1), "stack": lambda a, b: tc.stack([a, b], dim=1),
         "where": lambda c, a, b: tc.where(c, a, b), "maximum": tc.maximum,
+        "round (gradient 0)": lambda a: a.round() * a, "floor (gradient 0)": lambda a: a.floor() * a,
+        "ceil (gradient 0)": lambda a: a.ceil() * a, "sign (gradient 0)": lambda a: a.sign() * a,
+        "squeeze / unsqueeze": lambda a: a.squeeze(1).unsqueeze(0) * tc.arange(8.0, dtype=tc.float64).reshape(1, 4, 2),
+        "NumPy functions on a tensor": lambda a: (tc.tanh(a) * tc.exp(a)).sum(dim=0) + tc.round(a).mean(),
         "chain (shared input)": lambda a: (a * a.exp()).sum(dim=0) - a.tanh().mean(dim=0),
     }.get(name)
 

@@ -87,3 +87,32 @@ def test_astype_carries_gradient_back_in_the_original_dtype():
     y.sum().backward()
     assert x.grad.dtype == np.float32
     np.testing.assert_array_equal(x.grad, [2, 2])
+
+
+@pytest.mark.parametrize("data, words", [
+    (np.array([1.0, None]), "dtype object"),
+    (np.array([{"a": 1}], dtype=object), "dtype object"),
+    (np.array(["1.5", "2"]), "strings"),
+    (["1.5", "2"], "strings"),
+    ("abc", "strings"),
+    (None, "dtype object"),
+    ([[1.0, 2.0], [3.0]], "ragged"),
+    (np.array([1 + 2j]), "complex"),
+])
+def test_non_numeric_data_is_refused_with_a_clear_message(data, words):
+    with pytest.raises(TypeError, match=rf"Tensor: .*{words}"):
+        mn.Tensor(data)
+
+
+def test_strings_are_refused_even_with_a_dtype_and_numbers_still_convert():
+    with pytest.raises(TypeError, match="strings"):
+        mn.Tensor(np.array(["1.5"]), dtype=np.float64)
+    assert mn.Tensor(np.array([True, False])).dtype == np.bool_
+    assert mn.Tensor(np.array([1, 2], dtype=np.uint8)).dtype == np.uint8
+
+
+def test_a_list_of_tensors_that_require_grad_points_to_stack():
+    a, b = mn.Tensor([1.0], requires_grad=True), mn.Tensor([2.0], requires_grad=True)
+    with pytest.raises(TypeError, match=r"mn\.stack"):
+        mn.Tensor([a, b])
+    np.testing.assert_array_equal(mn.Tensor([mn.Tensor(1.0), mn.Tensor(2.0)]).data, [1.0, 2.0])

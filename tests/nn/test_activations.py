@@ -121,3 +121,9 @@ def test_reprs():
     assert repr(nn.LeakyReLU(0.2)) == "LeakyReLU(negative_slope=0.2)"
     assert repr(nn.Softmax(axis=1)) == "Softmax(axis=1)"
     assert repr(nn.ELU()) == "ELU(alpha=1.0)"
+
+
+@pytest.mark.parametrize("module", [nn.Softmax(axis=3), nn.LogSoftmax(axis=3)])
+def test_softmax_axis_out_of_range_names_the_layer_and_shape(module):
+    with pytest.raises(ValueError, match=rf"{type(module).__name__}\(axis=3\).*\(2, 5\).*from -2 to 1"):
+        module(np.ones((2, 5)))

@@ -1,9 +1,10 @@
-"""Elementwise maths: each output element depends on one input element, so dL/dx = dL/dy * f'(x)."""
+"""Elementwise maths: each output element depends on one input element, so dL/dx = dL/dy * f'(x).
+
+The activations (sigmoid, tanh, ReLU, ...) live together in ``activations.py``."""
 from __future__ import annotations
 
 import numpy as np
 
-from ... import kernels
 from ..function import Function
 
 
@@ -49,64 +50,6 @@ class Sqrt(Function):
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
         return grad / (2 * out)
-
-
-class Tanh(Function):
-    """y = tanh x;   dy/dx = 1 - y^2   (near 0 once |x| > 3: the saturation behind vanishing gradients)."""
-
-    @staticmethod
-    def forward(ctx, x):
-        out = np.tanh(x)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        return grad * (1 - out * out)
-
-
-class Sigmoid(Function):
-    """y = 1 / (1 + e^-x);   dy/dx = y (1 - y)   (at most 1/4, the root of vanishing gradients).
-
-    Computed from e^-|x| so that neither branch overflows for large |x|:
-    x >= 0: 1 / (1 + e^-x);   x < 0: e^x / (1 + e^x).
-    """
-
-    @staticmethod
-    def forward(ctx, x):
-        e = np.exp(-np.abs(x))
-        out = np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(np.result_type(x, np.float32), copy=False)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        return grad * out * (1 - out)
-
-
-class ReLU(Function):
-    """y = max(x, 0);   dy/dx = 1 if x > 0 else 0.
-
-    Pitfall: at exactly x = 0 the derivative is taken as 0 (as PyTorch does). A unit whose input is
-    negative for every example gets no gradient at all and never recovers: a "dead ReLU".
-    The arithmetic runs in the ReLU kernels (one pass each way); NaN stays NaN, as in PyTorch, so
-    a diverging run is not hidden behind zeros.
-    """
-
-    @staticmethod
-    def forward(ctx, x):
-        if np.asarray(x).dtype.kind != "f":      # integer tensors: no kernel, no gradient
-            return np.maximum(x, 0)
-        out = kernels.relu_forward(x)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        return kernels.relu_backward_mask(grad, out)
 
 
 class Abs(Function):

@@ -69,3 +69,31 @@ class Max(Function):
         hit = x == out
         share = hit / hit.sum(axis=ctx.axes, keepdims=True)
         return _expand(grad, x.shape, ctx.axes, ctx.keepdims) * share
+
+
+class ArgMax(Function):
+    """y = the index of the largest x along ``axis`` (the first one on ties; over the flattened
+    tensor when ``axis`` is None), as int64. An index has no gradient: the result never requires grad."""
+
+    @staticmethod
+    def forward(ctx, x, axis=None, keepdims=False):
+        return _arg_reduce(np.argmax, "argmax", x, axis, keepdims)
+
+
+class ArgMin(Function):
+    """y = the index of the smallest x along ``axis`` (the first one on ties), as int64; no gradient."""
+
+    @staticmethod
+    def forward(ctx, x, axis=None, keepdims=False):
+        return _arg_reduce(np.argmin, "argmin", x, axis, keepdims)
+
+
+def _arg_reduce(fn, op: str, x, axis, keepdims: bool) -> np.ndarray:
+    x = np.asarray(x)
+    if axis is not None:
+        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"{op}: axis must be one int or None, got {axis!r}")
+        (axis,) = normalize_axis(axis, x.ndim, op)
+    if x.size == 0 or (axis is not None and x.shape[axis] == 0):
+        raise ValueError(f"{op}: cannot take the {op} of an empty tensor (shape {x.shape})")
+    return fn(x, axis=axis, keepdims=keepdims).astype(np.int64, copy=False)

@@ -1,5 +1,6 @@
 """The op rows of ``minnet gradcheck``: arithmetic with broadcasting, matrix products, reductions,
-elementwise maths, shapes and indexing, and the ops that join tensors."""
+elementwise maths, the piecewise-constant ops (their analytical 0 agrees with finite differences
+away from the jumps), shapes and indexing, and the ops that join tensors."""
 from __future__ import annotations
 
 import numpy as np
@@ -17,6 +18,16 @@ def _clip(rng):
     inside = rng.random((3, 4)) < 0.5
     mag = np.where(inside, rng.uniform(0.0, 0.4, (3, 4)), rng.uniform(0.6, 1.5, (3, 4)))
     return [mag * rng.choice([-1.0, 1.0], (3, 4))]
+
+
+def _off_half_integers(rng):
+    """Values within 0.4 of an integer: round's jumps (at k + 1/2) are never straddled."""
+    return [rng.integers(-3, 4, (3, 4)) + rng.uniform(-0.4, 0.4, (3, 4))]
+
+
+def _off_integers(rng):
+    """Values at least 0.1 from an integer: floor's and ceil's jumps are never straddled."""
+    return [rng.integers(-3, 3, (3, 4)) + rng.uniform(0.1, 0.9, (3, 4))]
 
 
 def _where(rng):
@@ -57,9 +68,15 @@ OP_CASES: list[Case] = [
     Case("relu", lambda a: a.relu(), away_from_zero((3, 4))),
     Case("abs", lambda a: a.abs(), away_from_zero((3, 4))),
     Case("clip", lambda a: a.clip(-0.5, 0.5), _clip),
+    Case("round (gradient 0)", lambda a: a.round() * a, _off_half_integers),
+    Case("floor (gradient 0)", lambda a: a.floor() * a, _off_integers),
+    Case("ceil (gradient 0)", lambda a: a.ceil() * a, _off_integers),
+    Case("sign (gradient 0)", lambda a: a.sign() * a, away_from_zero((3, 4))),
     Case("reshape", lambda a: a.reshape(4, 3) * np.arange(12.0).reshape(4, 3), normal((3, 4))),
     Case("transpose", lambda a: a.transpose(2, 0, 1) * np.arange(24.0).reshape(4, 2, 3), normal((2, 3, 4))),
     Case("T (non-contiguous)", lambda a: a.T @ a, normal((3, 4))),
+    Case("squeeze / unsqueeze", lambda a: a.squeeze(1).unsqueeze(0) * np.arange(8.0).reshape(1, 4, 2),
+         normal((4, 1, 2))),
     Case("flatten", lambda a: a.flatten(1) * np.arange(12.0), normal((2, 3, 4))),
     Case("getitem (slice)", lambda a: a[1:, ::2], normal((3, 4))),
     Case("getitem (repeated indices)", lambda a, idx: a[idx], _gather),
@@ -68,5 +85,7 @@ OP_CASES: list[Case] = [
     Case("stack", lambda a, b: stack([a, b], axis=1), normal((2, 3), (2, 3))),
     Case("where", lambda c, a, b: where(c, a, b), _where),
     Case("maximum", lambda a, b: maximum(a, b), _maximum),
+    Case("NumPy functions on a tensor", lambda a: np.sum(np.tanh(a) * np.exp(a), axis=0) + np.round(a).mean(),
+         normal((3, 4))),
     Case("chain (shared input)", lambda a: (a * a.exp()).sum(axis=0) - a.tanh().mean(axis=0), normal((3, 4))),
 ]
