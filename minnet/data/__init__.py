@@ -6,26 +6,34 @@ Inputs ``X`` are float32 by default and class labels ``y`` are int64.
 
 * Toy sets: :func:`spiral`, :func:`moons`, :func:`circles`, :func:`xor`,
   :func:`blobs` (2-D classification), :func:`sine` (1-D regression),
-  :func:`shapes` (small images, classes in :data:`SHAPE_CLASSES`).
+  :func:`shapes` (small images, classes in :data:`SHAPE_CLASSES`),
+  :func:`point_patterns` (patterns of points anywhere, facing any way),
+  :func:`categorical_table` (numeric columns and a categorical one).
 * A real set: :func:`load_digits` (8x8 handwritten digits, shipped with minnet).
 * Batching and splitting: :class:`DataLoader`, :func:`train_val_split`.
 * Preprocessing: :class:`Standardizer`, :class:`MinMaxScaler`,
-  :func:`scale_images`, :class:`SimpleImputer` (missing values).
+  :func:`scale_images`, :class:`SimpleImputer` (missing values),
+  :func:`local_frame` (points relative to their centre and facing).
+* Cleaning: :class:`VarianceThreshold` (drop constant features),
+  :func:`find_outliers` (robust z-scores).
 * Encoding: :func:`one_hot` (labels), :func:`one_hot_columns` (categorical columns).
 * Corruptions: :func:`flip_labels`, :func:`swap_labels`,
   :func:`shuffle_independently`, :func:`make_imbalanced`, :func:`remove_class`,
-  :func:`scale_features`, :func:`add_outliers`, :func:`add_noise_features`,
-  :func:`insert_missing`, :func:`augment_images` (without a ``label_map``).
+  :func:`scale_features`, :func:`add_outliers`, :func:`add_unit_errors`,
+  :func:`add_noise_features`, :func:`insert_missing`, :func:`augment_images`
+  (without a ``label_map``).
 * Fixes for imbalance: :func:`class_weights`, :func:`oversample`.
 """
 from minnet.data.augment import augment_images
 from minnet.data.balance import class_weights, oversample
-from minnet.data.corruptions import (add_noise_features, add_outliers, flip_labels, insert_missing,
-                                     make_imbalanced, remove_class, scale_features, shuffle_independently,
-                                     swap_labels)
+from minnet.data.cleaning import VarianceThreshold, find_outliers
+from minnet.data.corruptions import (add_noise_features, add_outliers, add_unit_errors, flip_labels,
+                                     insert_missing, make_imbalanced, remove_class, scale_features,
+                                     shuffle_independently, swap_labels)
 from minnet.data.digits import DIGITS_MAX_VALUE, load_digits
 from minnet.data.encoding import one_hot, one_hot_columns
-from minnet.data.generators import blobs, circles, moons, sine, spiral, xor
+from minnet.data.frames import local_frame
+from minnet.data.generators import blobs, categorical_table, circles, moons, point_patterns, sine, spiral, xor
 from minnet.data.images import SHAPE_CLASSES, shape_label_map, shapes
 from minnet.data.impute import SimpleImputer
 from minnet.data.loader import DataLoader
@@ -34,10 +42,12 @@ from minnet.data.split import train_val_split
 
 __all__ = [
     "spiral", "moons", "circles", "xor", "blobs", "sine", "shapes", "SHAPE_CLASSES", "shape_label_map",
+    "point_patterns", "categorical_table",
     "load_digits", "DIGITS_MAX_VALUE",
     "DataLoader", "train_val_split",
-    "Standardizer", "MinMaxScaler", "scale_images", "SimpleImputer", "one_hot", "one_hot_columns",
+    "Standardizer", "MinMaxScaler", "scale_images", "SimpleImputer", "one_hot", "one_hot_columns", "local_frame",
+    "VarianceThreshold", "find_outliers",
     "flip_labels", "swap_labels", "shuffle_independently", "make_imbalanced", "remove_class",
-    "scale_features", "add_outliers", "add_noise_features", "insert_missing", "augment_images",
+    "scale_features", "add_outliers", "add_unit_errors", "add_noise_features", "insert_missing", "augment_images",
     "class_weights", "oversample",
 ]

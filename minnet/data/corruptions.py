@@ -11,7 +11,8 @@ side and watch the difference. Functions that change only some samples take
   with different permutations, so no input keeps its label).
 * Class balance and coverage: :func:`make_imbalanced`, :func:`remove_class`.
 * Feature problems: :func:`scale_features` (wildly different scales),
-  :func:`add_outliers`, :func:`add_noise_features` (irrelevant features),
+  :func:`add_outliers`, :func:`add_unit_errors` (a few values in the wrong
+  unit), :func:`add_noise_features` (irrelevant features),
   :func:`insert_missing` (holes, as NaN).
 
 An augmentation that changes the meaning of the label is
@@ -306,6 +307,33 @@ def add_outliers(X, fraction: float = 0.05, scale: float = 10.0, seed=None, retu
     shift = rng.choice([-1.0, 1.0], size=shape) * rng.uniform(1.0, 2.0, size=shape) * scale * std
     out = X.copy()
     out[mask] = (X[mask] + shift).astype(X.dtype)
+    return (out, mask) if return_mask else out
+
+
+def add_unit_errors(X, fraction: float = 0.02, factor: float = 100.0, seed=None, return_mask: bool = False):
+    """Record a random ``fraction`` of the samples in the wrong unit: multiply them by ``factor``.
+
+    Exactly ``round(fraction * N)`` samples, chosen at random, become ``x'_n = factor * x_n`` (every
+    value of the sample); the others are unchanged. A length entered in centimetres among metres
+    is ``factor=100``: a few targets a hundred times too large, outliers that pull a least-squares
+    fit towards them. Works on inputs ``X`` and on regression targets ``y``.
+
+    Shapes: ``(N, ...)`` -> ``(N, ...)`` float (integer input becomes float32), and a ``(N,)`` bool
+    mask of the changed samples with ``return_mask=True``.
+
+    >>> y = np.array([[1.0], [2.0], [3.0], [4.0]])
+    >>> out, mask = add_unit_errors(y, 0.25, seed=0, return_mask=True)
+    >>> int(mask.sum()), bool(np.all(out[mask] == 100 * y[mask])), bool(np.all(out[~mask] == y[~mask]))
+    (1, True, True)
+    """
+    fn = "add_unit_errors"
+    X = _checks.numeric(fn, X)
+    fraction = _checks.fraction(fn, "fraction", fraction)
+    if isinstance(factor, bool) or not isinstance(factor, (int, float, np.number)) or not np.isfinite(factor):
+        raise ValueError(f"{fn}: factor must be a finite number, got {factor!r}")
+    out = X.astype(X.dtype if X.dtype.kind == "f" else np.float32)     # a copy either way
+    mask = _choose(rng_from(seed), len(X), fraction)
+    out[mask] = out[mask] * factor
     return (out, mask) if return_mask else out
 
 

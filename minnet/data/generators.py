@@ -1,13 +1,17 @@
-"""Toy data sets: 2-D classification problems and a 1-D regression problem.
+"""Toy data sets: 2-D classification problems, a 1-D regression problem, and two for preprocessing.
 
 The 2-D sets (``spiral``, ``moons``, ``circles``, ``xor``, ``blobs``) are small
 enough to train in a second and to draw as a decision-boundary plot. Each one
 returns ``(X, y)``: ``X`` of shape ``(n_samples, 2)`` in float32 (``dtype=``
 changes it) and ``y`` of shape ``(n_samples,)`` with int64 class labels
 ``0 .. num_classes - 1``. ``sine`` is the regression set: ``y`` is float and has
-shape ``(n_samples, 1)``.
+shape ``(n_samples, 1)``. ``point_patterns`` (patterns of 2-D points at random
+positions and orientations) and ``categorical_table`` (numeric columns and one
+categorical column) are the sets whose preprocessing decides whether a network
+learns them.
 
-Conventions shared by every generator here:
+Conventions shared by every generator here (``categorical_table`` draws each
+sample's class from its features instead, so it has neither ``noise`` nor ``shuffle``):
 
 * ``n_samples`` is the total; it is split over the classes as evenly as it goes
   (the first ``n_samples % num_classes`` classes get one sample more).
@@ -220,3 +224,94 @@ def sine(n_samples: int = 200, noise: float = 0.1, x_range: tuple[float, float] 
     x = rng.uniform(low, high, size=(n_samples, 1))
     y = offset + amplitude * np.sin(x) + noise * rng.standard_normal((n_samples, 1))
     return x.astype(dtype), y.astype(dtype)
+
+
+def point_patterns(n_samples: int = 800, num_classes: int = 8, n_points: int = 8, noise: float = 0.1,
+                   spread: float = 10.0, rotate: bool = True, seed=None, shuffle: bool = True,
+                   dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
+    """The same few patterns of points, each seen at a random position and orientation.
+
+    Like the joints of a character filmed anywhere in a studio, facing any way: what the pattern
+    *is* does not depend on where it stands, but its coordinates in the global frame do. Each
+    class ``c`` has a template ``T_c`` of ``n_points`` points: a chain of unit steps that starts
+    along +x and turns by an angle drawn from ``U(-90°, 90°)`` at each point, centred on its mean.
+    Sample ``n`` of class ``c`` is the template with ``N(0, noise²)`` on every coordinate, turned by
+    ``θ_n ~ U(0, 2π)`` (``rotate=False``: ``θ_n = 0``) and moved by ``t_n ~ U(-spread, spread)²``::
+
+        X[n, i] = R(θ_n) (T_c[i] + ε_{n,i}) + t_n,    R(θ) = [[cos θ, -sin θ], [sin θ, cos θ]]
+
+    Point 0 starts the chain and point 1 follows it, so :func:`minnet.data.local_frame` with its
+    default ``forward=(0, 1)`` undoes ``θ_n`` and ``t_n`` up to the noise. The templates are drawn
+    anew for every call (from ``seed``): split one call's samples into training and validation.
+
+    Shapes: X ``(n_samples, n_points, 2)`` (flatten to ``(n_samples, 2 * n_points)`` for a Dense
+    layer), y ``(n_samples,)`` int64, classes as even as :func:`class_counts` makes them.
+
+    >>> X, y = point_patterns(16, num_classes=2, n_points=4, noise=0.0, seed=0)
+    >>> X.shape, np.bincount(y).tolist()
+    ((16, 4, 2), [8, 8])
+    >>> steps = np.linalg.norm(np.diff(X, axis=1), axis=-1)    # rotation and shift keep the unit steps
+    >>> bool(np.allclose(steps, 1.0, atol=1e-5))
+    True
+    """
+    fn = "point_patterns"
+    num_classes = _checks.positive_int(fn, "num_classes", num_classes, minimum=2)
+    counts, noise = _start(fn, n_samples, num_classes, noise)
+    n_points = _checks.positive_int(fn, "n_points", n_points, minimum=2)
+    spread = _checks.non_negative(fn, "spread", spread)
+    rng = rng_from(seed)
+    turns = rng.uniform(-np.pi / 2, np.pi / 2, size=(num_classes, n_points - 1))
+    turns[:, 0] = 0.0                                           # every chain starts along +x
+    heading = np.cumsum(turns, axis=1)
+    steps = np.stack([np.cos(heading), np.sin(heading)], axis=-1)
+    templates = np.concatenate([np.zeros((num_classes, 1, 2)), np.cumsum(steps, axis=1)], axis=1)
+    templates -= templates.mean(axis=1, keepdims=True)
+    y = np.repeat(np.arange(num_classes), counts)
+    points = templates[y] + noise * rng.standard_normal((len(y), n_points, 2))
+    theta = rng.uniform(0.0, 2 * np.pi, size=len(y)) if rotate else np.zeros(len(y))
+    cos, sin = np.cos(theta)[:, None], np.sin(theta)[:, None]
+    X = np.stack([cos * points[..., 0] - sin * points[..., 1], sin * points[..., 0] + cos * points[..., 1]], axis=-1)
+    X = X + rng.uniform(-spread, spread, size=(len(y), 1, 2))
+    if shuffle:
+        order = rng.permutation(len(y))
+        X, y = X[order], y[order]
+    return X.astype(_checks.float_dtype(fn, dtype)), y.astype(np.int64)
+
+
+def categorical_table(n_samples: int = 800, n_categories: int = 24, num_classes: int = 4, n_numeric: int = 3,
+                      numeric_weight: float = 0.15, seed=None, dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
+    """A table of numeric columns and one categorical column (integer codes), whose class the category decides.
+
+    Think of shop data: a few measurements and a product category stored as a code ``0 .. K-1``.
+    Every category ``k`` has a score per class ``A[k] ~ N(0, 1)^C``, every numeric column ``j`` a
+    weight per class ``B[j] ~ N(0, numeric_weight²)^C``; sample ``n`` draws its category
+    ``c_n ~ U{0, ..., K-1}`` and its numbers ``x_n ~ N(0, 1)^D``, and its class is the best score::
+
+        y_n = argmax_k (A[c_n, k] + Σ_j x_nj B[j, k])
+
+    With the default ``numeric_weight`` the category decides most labels and the numbers tip the
+    close calls. The codes are arbitrary names: category 7 is no more "between" 6 and 8 than any
+    other, so an integer code read as a quantity means nothing, and :func:`one_hot_columns` is the
+    way to feed it. The classes are as frequent as the scores make them (not balanced).
+
+    Shapes: X ``(n_samples, n_numeric + 1)``, the codes (whole numbers) in the last column;
+    y ``(n_samples,)`` int64. The scores are drawn anew for every call: split one call's samples.
+
+    >>> X, y = categorical_table(6, n_categories=3, num_classes=2, n_numeric=2, seed=0)
+    >>> X.shape, sorted(set(X[:, -1].tolist())) <= [0.0, 1.0, 2.0], y.shape
+    ((6, 3), True, (6,))
+    """
+    fn = "categorical_table"
+    n_samples = _checks.positive_int(fn, "n_samples", n_samples)
+    n_categories = _checks.positive_int(fn, "n_categories", n_categories)
+    num_classes = _checks.positive_int(fn, "num_classes", num_classes, minimum=2)
+    n_numeric = _checks.positive_int(fn, "n_numeric", n_numeric, minimum=0)
+    numeric_weight = _checks.non_negative(fn, "numeric_weight", numeric_weight)
+    rng = rng_from(seed)
+    scores = rng.standard_normal((n_categories, num_classes))
+    weights = numeric_weight * rng.standard_normal((n_numeric, num_classes))
+    codes = rng.integers(0, n_categories, size=n_samples)
+    x = rng.standard_normal((n_samples, n_numeric))
+    y = np.argmax(scores[codes] + x @ weights, axis=1)
+    X = np.concatenate([x, codes[:, None]], axis=1)
+    return X.astype(_checks.float_dtype(fn, dtype)), y.astype(np.int64)

@@ -7,10 +7,14 @@ import difflib
 from .mode import FailureMode
 # architecture and initialization
 from .modes import dead_relu
+# data
+from .modes import (categorical_as_numbers, missing_values, no_preprocessing, outliers, unnormalized_inputs,
+                    unscaled_targets, zero_variance_feature)
 
 ARCHITECTURE = (dead_relu,)
 TRAINING = ()
-DATA = ()
+DATA = (unnormalized_inputs, unscaled_targets, zero_variance_feature, missing_values, categorical_as_numbers,
+        outliers, no_preprocessing)
 SANITY = ()
 
 _BY_NAME: dict[str, FailureMode] = {m.MODE.name: m.MODE for m in ARCHITECTURE + TRAINING + DATA + SANITY}

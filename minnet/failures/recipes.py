@@ -96,3 +96,27 @@ def outputs(model, X, layer_names):
         for h in handles:
             h.remove()
     return got
+
+
+# ---- data preprocessing (the data modes) ---------------------------------------------------------
+
+def preprocess(scaler, X_train, *others):
+    """``scaler`` (anything with ``fit``/``transform``) fitted on ``X_train`` alone, applied to it and to
+    each of ``others``: the training statistics for every split. Constant features are left as the
+    scaler's ``zero_variance`` policy says, without the warning (the digits have a few blank pixels)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scaler.fit(X_train)
+    return (scaler.transform(X_train),) + tuple(scaler.transform(X) for X in others)
+
+
+def input_gradient_norms(model, loss_fn, X, y) -> np.ndarray:
+    """Per input feature ``j``, ``||dL/dW[j, :]||`` of the first Dense layer's weight, for the loss on all
+    of ``X``: how hard the gradient pushes on the weights that read feature ``j`` (it scales with the
+    feature's size). The model's gradients are zeroed again afterwards."""
+    first = next(m for m in model.modules() if isinstance(m, nn.Dense))
+    model.zero_grad()
+    loss_fn(model(mn.Tensor(np.asarray(X, dtype=first.weight.data.dtype))), y).backward()
+    norms = np.linalg.norm(first.weight.grad, axis=1)
+    model.zero_grad()
+    return norms

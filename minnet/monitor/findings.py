@@ -39,8 +39,9 @@ CODES: dict[str, Code] = {
         10, "002_f66fc8b34934c2f6.txt, You Forgot to Normalize Your Data"),
     "zero_variance_feature": Code(
         "A feature is constant",
-        "drop the constant feature, or guard the division (Standardizer(on_zero_variance=...)) so it "
-        "is not divided by a zero standard deviation",
+        "drop the constant feature (mn.data.VarianceThreshold().fit(X_train)), or guard the division "
+        "(mn.data.Standardizer(zero_variance='warn') leaves it unscaled) so it is not divided by a zero "
+        "standard deviation",
         10, "002_f66fc8b34934c2f6.txt, You Forgot to Normalize Your Data (And?)"),
     "unscaled_targets": Code(
         "Regression targets are not scaled",

@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minnet._random import manual_seed
-from minnet.data import (add_noise_features, add_outliers, flip_labels, insert_missing, make_imbalanced,
-                         remove_class, scale_features, shuffle_independently, swap_labels)
+from minnet.data import (add_noise_features, add_outliers, add_unit_errors, flip_labels, insert_missing,
+                         make_imbalanced, remove_class, scale_features, shuffle_independently, swap_labels)
 
 
 def _round_half_up(x):
@@ -193,6 +193,27 @@ def test_inputs_are_never_modified(corrupt):
 def test_corruptions_that_compute_on_x_refuse_strings_by_name(corrupt):
     with pytest.raises(TypeError, match=rf"^{corrupt.__name__}: X must hold numbers, got an array of dtype <U1"):
         corrupt(np.array([["a", "b"], ["c", "d"]]))
+
+
+# ---- add_unit_errors ----
+
+def test_add_unit_errors_multiplies_exactly_the_fraction_by_the_factor():
+    y = np.arange(1.0, 21.0).reshape(10, 2)
+    out, mask = add_unit_errors(y, 0.25, factor=100.0, seed=1, return_mask=True)
+    assert mask.shape == (10,) and mask.sum() == 3                        # round(2.5) = 3: halves round up
+    np.testing.assert_array_equal(out[mask], 100.0 * y[mask])            # every value of a chosen sample
+    np.testing.assert_array_equal(out[~mask], y[~mask])
+    np.testing.assert_array_equal(y, np.arange(1.0, 21.0).reshape(10, 2))   # the input is left as it was
+    np.testing.assert_array_equal(add_unit_errors(y, 0.25, factor=100.0, seed=1), out)
+    assert add_unit_errors(np.arange(4), 0.5, factor=0.01, seed=0).dtype == np.float32
+    np.testing.assert_array_equal(add_unit_errors(y, 0.0, seed=0), y)
+
+
+def test_add_unit_errors_refuses_bad_arguments():
+    with pytest.raises(ValueError, match=r"add_unit_errors: fraction must be in \[0, 1\], got 2"):
+        add_unit_errors(np.ones(4), 2)
+    with pytest.raises(ValueError, match=r"add_unit_errors: factor must be a finite number, got inf"):
+        add_unit_errors(np.ones(4), 0.5, factor=np.inf)
 
 
 # ---- insert_missing ----

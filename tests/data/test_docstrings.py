@@ -5,7 +5,7 @@ import importlib
 import pytest
 
 MODULES = ["generators", "images", "digits", "loader", "split", "preprocessing", "corruptions", "augment",
-           "balance", "encoding", "impute"]
+           "balance", "encoding", "impute", "cleaning", "frames"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from minnet._random import manual_seed
-from minnet.data import blobs, circles, moons, sine, spiral, xor
+from minnet.data import blobs, categorical_table, circles, moons, point_patterns, sine, spiral, xor
 
 CLASSIFIERS = [spiral, moons, circles, xor, blobs]
 
@@ -124,6 +124,66 @@ def test_sine_noise_has_the_asked_std():
     (lambda: xor(10, dtype=np.int32), "dtype must be a floating type"),
 ])
 def test_bad_arguments_name_the_argument(call, words):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert words in str(info.value)
+
+
+# ---- the sets for preprocessing ----
+
+def test_point_patterns_shapes_balance_and_seed():
+    X, y = point_patterns(50, num_classes=4, n_points=6, seed=3)
+    assert X.shape == (50, 6, 2) and X.dtype == np.float32 and y.dtype == np.int64
+    assert np.bincount(y).tolist() == [13, 13, 12, 12]
+    np.testing.assert_array_equal(point_patterns(50, num_classes=4, n_points=6, seed=3)[0], X)
+    assert not np.array_equal(point_patterns(50, num_classes=4, n_points=6, seed=4)[0], X)
+
+
+def test_point_patterns_are_chains_of_unit_steps_turning_at_most_a_right_angle():
+    X, y = point_patterns(40, num_classes=4, n_points=6, noise=0.0, seed=0)
+    steps = np.diff(X.astype(np.float64), axis=1)
+    np.testing.assert_allclose(np.linalg.norm(steps, axis=-1), 1.0, atol=1e-5)
+    cos_turn = np.sum(steps[:, 1:] * steps[:, :-1], axis=-1)          # unit vectors: the cosine of each turn
+    assert cos_turn.min() >= -1e-5
+
+
+def test_point_patterns_without_rotation_and_spread_are_the_templates_themselves():
+    X, y = point_patterns(30, num_classes=3, n_points=4, noise=0.0, spread=0.0, rotate=False, seed=2)
+    for c in range(3):
+        np.testing.assert_allclose(X[y == c], np.broadcast_to(X[y == c][0], X[y == c].shape), atol=1e-6)
+        np.testing.assert_allclose(X[y == c][0].mean(axis=0), 0.0, atol=1e-6)     # centred on its mean
+        np.testing.assert_allclose(X[y == c][0, 1] - X[y == c][0, 0], [1.0, 0.0], atol=1e-6)   # starts along +x
+    X, _ = point_patterns(2000, num_classes=2, n_points=3, noise=0.0, spread=10.0, seed=0)
+    centres = X.mean(axis=1)
+    assert np.abs(centres).max() <= 10 and np.abs(centres).max() > 9.5      # t ~ U(-10, 10)^2
+
+
+def test_categorical_table_columns_and_codes():
+    X, y = categorical_table(500, n_categories=7, num_classes=3, n_numeric=2, seed=0)
+    assert X.shape == (500, 3) and X.dtype == np.float32 and y.shape == (500,) and y.dtype == np.int64
+    codes = X[:, -1]
+    assert np.all(codes == np.round(codes)) and set(codes.astype(int).tolist()) == set(range(7))
+    assert set(y.tolist()) <= {0, 1, 2}
+    assert abs(X[:, 0].std() - 1) < 0.15                                     # the numeric columns are N(0, 1)
+    np.testing.assert_array_equal(categorical_table(500, n_categories=7, num_classes=3, n_numeric=2, seed=0)[1], y)
+
+
+def test_categorical_table_class_is_decided_by_the_category_alone_without_numeric_weight():
+    X, y = categorical_table(400, n_categories=10, num_classes=4, numeric_weight=0.0, seed=1)
+    for c in range(10):
+        assert len(set(y[X[:, -1] == c].tolist())) == 1
+    X, y = categorical_table(4000, n_categories=10, num_classes=4, numeric_weight=5.0, seed=1)
+    assert max(len(set(y[X[:, -1] == c].tolist())) for c in range(10)) > 1
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: point_patterns(10, num_classes=1), "num_classes must be an integer >= 2, got 1"),
+    (lambda: point_patterns(10, n_points=1), "n_points must be an integer >= 2, got 1"),
+    (lambda: point_patterns(10, spread=-1), "spread must be a number >= 0"),
+    (lambda: categorical_table(10, n_categories=0), "n_categories must be a positive integer, got 0"),
+    (lambda: categorical_table(10, numeric_weight=-1), "numeric_weight must be a number >= 0"),
+])
+def test_bad_arguments_of_the_preprocessing_sets_name_the_argument(call, words):
     with pytest.raises(ValueError) as info:
         call()
     assert words in str(info.value)
