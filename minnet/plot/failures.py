@@ -9,6 +9,9 @@ A mode chooses its figure with ``figure = {"kind": ..., ...}``:
 * ``"activation_histograms"``: histograms of every activation layer's output at the first step,
   one row for broken and one for fixed (initialization modes).
 * ``"curves"``: loss (and accuracy) per epoch only.
+* ``"samples"``, ``"class_counts"`` (``panels``): the data modes' figures, which show the data itself
+  (training images with their labels, samples per class and split) before the symptom; see
+  ``minnet.plot.labels``.
 
 Every figure ends with the loss curves of both runs, so the symptom sits next to its consequence.
 """
@@ -16,9 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import labels
 from ._base import finish, plt
-
-BROKEN, FIXED = "#cf222e", "#1a7f37"
+from ._panels import BROKEN, FIXED, accuracy_panel, loss_panel as _loss_panel
 
 
 def plot_comparison(comparison, path=None):
@@ -31,25 +34,6 @@ def plot_comparison(comparison, path=None):
     fig = draw(comparison, **spec)
     fig.suptitle(f"{comparison.mode.name}: {comparison.mode.title}", fontsize=11)
     return finish(fig, path)
-
-
-def _loss_panel(ax, comparison) -> None:
-    for run, colour, label in ((comparison.broken, BROKEN, "broken"), (comparison.fixed, FIXED, "fixed")):
-        h = run.history
-        epochs = np.arange(1, len(h.train_loss) + 1)
-        ax.plot(epochs, h.train_loss, color=colour, marker="o", ms=3, label=f"{label}: train")
-        if h.val_loss:
-            ax.plot(epochs[:len(h.val_loss)], h.val_loss, color=colour, ls="--", label=f"{label}: validation")
-        if h.diverged is not None:
-            ax.axvline(h.diverged.epoch, color=colour, lw=0.8, ls=":")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("loss")
-    values = [v for r in (comparison.broken, comparison.fixed) for v in r.history.train_loss + r.history.val_loss
-              if np.isfinite(v) and v > 0]
-    if values and max(values) / min(values) > 50:
-        ax.set_yscale("log")
-    ax.legend(fontsize=7)
-    ax.set_title("loss", fontsize=10)
 
 
 def _layer_colours(names):
@@ -125,20 +109,10 @@ def _curves(comparison):
     fig, axes = plt.subplots(1, 2 if has_acc else 1, figsize=(10 if has_acc else 5.5, 3.8), squeeze=False)
     _loss_panel(axes[0, 0], comparison)
     if has_acc:
-        ax = axes[0, 1]
-        for run, colour, label in ((comparison.broken, BROKEN, "broken"), (comparison.fixed, FIXED, "fixed")):
-            h = run.history
-            if h.train_acc:
-                ax.plot(np.arange(1, len(h.train_acc) + 1), h.train_acc, color=colour, marker="o", ms=3,
-                        label=f"{label}: train")
-            if h.val_acc:
-                ax.plot(np.arange(1, len(h.val_acc) + 1), h.val_acc, color=colour, ls="--", label=f"{label}: validation")
-        ax.set_ylim(0, 1.02)
-        ax.set_xlabel("epoch")
-        ax.set_title("accuracy", fontsize=10)
-        ax.legend(fontsize=7)
+        accuracy_panel(axes[0, 1], comparison)
     return fig
 
 
 _KINDS = {"monitor": _monitor, "gradient_by_depth": _gradient_by_depth,
-          "activation_histograms": _activation_histograms, "curves": _curves}
+          "activation_histograms": _activation_histograms, "curves": _curves,
+          "samples": labels.samples, "class_counts": labels.class_counts}
