@@ -7,10 +7,21 @@ import difflib
 from .mode import FailureMode
 # architecture and initialization
 from .modes import dead_relu
+# data
+from .modes import (class_imbalance, label_changing_augmentation, label_noise, missing_class_in_split,
+                    swapped_class, too_little_data, unchecked_pipeline)
 
 ARCHITECTURE = (dead_relu,)
 TRAINING = ()
-DATA = ()
+DATA = (
+    unchecked_pipeline,
+    label_noise,
+    swapped_class,
+    class_imbalance,
+    missing_class_in_split,
+    label_changing_augmentation,
+    too_little_data,
+)
 SANITY = ()
 
 _BY_NAME: dict[str, FailureMode] = {m.MODE.name: m.MODE for m in ARCHITECTURE + TRAINING + DATA + SANITY}
