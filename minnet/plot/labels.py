@@ -81,10 +81,10 @@ def class_counts(comparison, panels=("recall",), x: str = "epoch"):
         ax.set_xticks(classes, [_name(c, run.experiment.extra.get("names"), short=True) for c in classes],
                       fontsize=7)
         _mark(ax, run.experiment.extra.get("highlight", ()))
-        ax.margins(y=0.15)
+        ax.margins(y=0.35)                   # room above the bars for their counts and the legend
         ax.set_ylabel("samples")
         ax.set_title(f"{label}: samples per class", fontsize=9, color=colour)
-        ax.legend(fontsize=6)
+        ax.legend(fontsize=6, loc="upper center", ncol=len(bars))
     return fig
 
 
@@ -128,13 +128,14 @@ def _recall(fig, grid, col, comparison, x):
         Xv, yv = run.experiment.val
         predicted = _predicted(run, Xv)
         r = recall(yv, predicted, num_classes=k)
-        ax.bar(classes + (j - 0.5) * 0.4, r, 0.4, color=colour, label=f"{label} (accuracy {np.mean(predicted == yv):.2f})")
+        ax.bar(classes + (j - 0.5) * 0.4, r, 0.4, color=colour, label=f"{label}: accuracy {np.mean(predicted == yv):.2f}")
     extra = comparison.broken.experiment.extra
     ax.set_xticks(classes, [_name(c, extra.get("names"), short=True) for c in classes], fontsize=7)
     _mark(ax, extra.get("highlight", ()))
-    ax.set_ylim(0, 1.02)
+    ax.set_ylim(0, 1.25)                      # room above 1 for the legend
+    ax.set_yticks(np.linspace(0, 1, 6))
     ax.set_title("validation recall per class", fontsize=10)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=6, loc="upper center", ncol=2)
 
 
 _PANELS = {"accuracy": _accuracy, "confusion": _confusion, "recall": _recall}
