@@ -23,6 +23,8 @@ Inputs ``X`` are float32 by default and class labels ``y`` are int64.
   :func:`add_noise_features`, :func:`insert_missing`, :func:`augment_images`
   (without a ``label_map``).
 * Fixes for imbalance: :func:`class_weights`, :func:`oversample`.
+* Augmentation: :func:`augment_images` with a ``label_map``; ``keep_original=True``
+  adds the transformed images as new samples (to grow a small set).
 """
 from minnet.data.augment import augment_images
 from minnet.data.balance import class_weights, oversample

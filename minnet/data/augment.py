@@ -6,6 +6,11 @@ when they do not change what the image shows. A mirrored "2" is not a "2"; a
 their labels teaches the network wrong answers: this is the "augmentation
 pipeline altered the labels" mistake. Pass ``label_map`` (for ``shapes``,
 ``shape_label_map(transform)``) to relabel the transformed images correctly.
+
+By default the chosen images are transformed in place, so the data set keeps its
+size: that models a random flip applied as images are loaded. To *grow* a small
+data set (augmentation as a fix for too little data), pass ``keep_original=True``:
+the transformed images are then added as new samples after all the originals.
 """
 from __future__ import annotations
 
@@ -43,7 +48,7 @@ def _label_lookup(fn: str, label_map, y: np.ndarray) -> np.ndarray:
 
 
 def augment_images(X, y, transform: str = "hflip", fraction: float = 0.5, label_map=None, seed=None,
-                   return_mask: bool = False):
+                   return_mask: bool = False, keep_original: bool = False):
     """Flip or rotate a random ``fraction`` of the images, as an augmentation step would.
 
     Exactly ``round(fraction * N)`` images, chosen at random, are transformed:
@@ -54,12 +59,24 @@ def augment_images(X, y, transform: str = "hflip", fraction: float = 0.5, label_
     it stay). Without a ``label_map`` this is a corruption whenever a class
     depends on orientation.
 
+    ``keep_original=True`` keeps all ``N`` images as they were and appends the
+    ``M = round(fraction * N)`` transformed ones (in their original order) as new
+    samples, so the result has ``N + M``. With ``fraction=1`` each call doubles the
+    set; chaining ``"hflip"``, ``"rot90"`` and ``"rot180"`` gives every image in all
+    eight orientations of the square (each flip and quarter turn once).
+
     Shapes: ``X`` ``(N, C, H, W)`` or ``(N, H, W)``, ``y`` ``(N,)`` -> arrays of the
-    same shapes (and a ``(N,)`` bool mask of the transformed images with ``return_mask=True``).
+    same shapes (and a ``(N,)`` bool mask of the transformed images with ``return_mask=True``);
+    with ``keep_original=True`` ``(N + M, ...)``, ``(N + M,)`` (and the same ``(N,)`` mask, which
+    says which originals were copied).
 
     >>> X = np.arange(4.0).reshape(1, 1, 2, 2)
     >>> augment_images(X, np.array([0]), "hflip", fraction=1.0)[0][0, 0].tolist()
     [[1.0, 0.0], [3.0, 2.0]]
+    >>> X_more, y_more = augment_images(X, np.array([5]), "hflip", fraction=1.0, label_map={5: 6},
+    ...                                 keep_original=True)
+    >>> X_more[:, 0].tolist(), y_more.tolist()
+    ([[[0.0, 1.0], [2.0, 3.0]], [[1.0, 0.0], [3.0, 2.0]]], [5, 6])
     """
     fn = "augment_images"
     X = _checks.features(fn, X)
@@ -76,8 +93,11 @@ def augment_images(X, y, transform: str = "hflip", fraction: float = 0.5, label_
     rng = rng_from(seed)
     mask = np.zeros(len(X), dtype=bool)
     mask[rng.choice(len(X), size=_checks.count_of(fraction, len(X)), replace=False)] = True
-    X_out, y_out = X.copy(), y.copy()
-    X_out[mask] = _apply(transform, X[mask])
-    if label_map is not None:
-        y_out[mask] = _label_lookup(fn, label_map, y)[y[mask]]
+    new_X = _apply(transform, X[mask])
+    new_y = _label_lookup(fn, label_map, y)[y[mask]] if label_map is not None else y[mask]
+    if keep_original:
+        X_out, y_out = np.concatenate([X, new_X]), np.concatenate([y, new_y.astype(y.dtype)])
+    else:
+        X_out, y_out = X.copy(), y.copy()
+        X_out[mask], y_out[mask] = new_X, new_y
     return (X_out, y_out, mask) if return_mask else (X_out, y_out)

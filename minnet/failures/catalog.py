@@ -8,13 +8,29 @@ from .mode import FailureMode
 # architecture and initialization
 from .modes import dead_relu
 # data
-from .modes import (categorical_as_numbers, missing_values, no_preprocessing, outliers, unnormalized_inputs,
-                    unscaled_targets, zero_variance_feature)
+from .modes import (categorical_as_numbers, class_imbalance, label_changing_augmentation, label_noise,
+                    missing_class_in_split, missing_values, no_preprocessing, outliers, swapped_class,
+                    too_little_data, unchecked_pipeline, unnormalized_inputs, unscaled_targets,
+                    zero_variance_feature)
 
 ARCHITECTURE = (dead_relu,)
 TRAINING = ()
-DATA = (unnormalized_inputs, unscaled_targets, zero_variance_feature, missing_values, categorical_as_numbers,
-        outliers, no_preprocessing)
+DATA = (  # in CATALOG order
+    unnormalized_inputs,
+    unscaled_targets,
+    zero_variance_feature,
+    unchecked_pipeline,
+    no_preprocessing,
+    label_noise,
+    swapped_class,
+    class_imbalance,
+    missing_class_in_split,
+    label_changing_augmentation,
+    too_little_data,
+    outliers,
+    missing_values,
+    categorical_as_numbers,
+)
 SANITY = ()
 
 _BY_NAME: dict[str, FailureMode] = {m.MODE.name: m.MODE for m in ARCHITECTURE + TRAINING + DATA + SANITY}

@@ -120,3 +120,41 @@ def input_gradient_norms(model, loss_fn, X, y) -> np.ndarray:
     norms = np.linalg.norm(first.weight.grad, axis=1)
     model.zero_grad()
     return norms
+
+
+# ---- small images (the label and split modes) ------------------------------------------------------
+
+def shapes(n_samples: int = 600, size: int = 12, classes=None, center: bool = False, val_fraction: float = 0.25):
+    """Small images of shapes (``mn.data.shapes``, drawn from minnet's generator, so every seed has its
+    own) split with stratification: ``(Xtr, ytr, Xv, yv)``, images ``(N, 1, size, size)``."""
+    X, y = mn.data.shapes(n_samples, size=size, classes=classes, center=center)
+    return mn.data.train_val_split(X, y, val_fraction=val_fraction, stratify=True)
+
+
+def small_cnn(num_classes: int, size: int = 12, channels=(8, 16)):
+    """Two 3x3 convolutions (valid padding), each with ReLU and 2x2 max-pooling, then one Dense layer."""
+    c1, c2 = channels
+    side = ((size - 2) // 2 - 2) // 2
+    return nn.Sequential(nn.Conv2D(1, c1, 3), nn.ReLU(), nn.MaxPool2D(2), nn.Conv2D(c1, c2, 3), nn.ReLU(),
+                         nn.MaxPool2D(2), nn.Flatten(), nn.Dense(c2 * side * side, num_classes))
+
+
+def predicted_classes(model, X) -> np.ndarray:
+    """The class the model predicts for each row of ``X`` (eval mode, no graph): ``argmax`` of its outputs."""
+    return mn.train.predict(model, X).argmax(axis=1)
+
+
+def samples(images, labels, truth, names=None, k: int = 8) -> dict:
+    """What a data mode's figure shows of its data: the first ``k`` images, the labels the model is
+    trained with, and what each image really shows (``names`` turns class numbers into words)."""
+    images = np.asarray(images)[:k]
+    return {"images": images.reshape(len(images), *images.shape[-2:]), "labels": np.asarray(labels)[:k],
+            "truth": np.asarray(truth)[:k], "names": names}
+
+
+def pair_confusion(model, val, pair, num_classes: int) -> float:
+    """Of the validation samples of the two classes in ``pair`` (a, b), the fraction the model predicts
+    as the other one: (C[a, b] + C[b, a]) / (n_a + n_b), C the confusion matrix (rows: true class)."""
+    (X, y), (a, b) = val, pair
+    C = mn.metrics.confusion_matrix(y, predicted_classes(model, X), num_classes=num_classes)
+    return float((C[a, b] + C[b, a]) / (C[a].sum() + C[b].sum()))

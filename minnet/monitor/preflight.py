@@ -50,7 +50,7 @@ def preflight(model, loss_fn, train: Any, val: Any = None, overfit: bool = True)
     task = _task(loss_fn, y)
     findings: list[Finding] = []
     checked = ["data (NaN/inf, feature scales, constant features, targets, classes)"]
-    findings += check_data(X, y, Xv_yv, task)
+    findings += check_data(X, y, Xv_yv, task, class_weight=getattr(loss_fn, "weight", None))
     with untouched(model):
         probe = _probe_batch(X, y, task)
         if not all(np.all(np.isfinite(a)) for a in probe if np.asarray(a).dtype.kind == "f"):
@@ -121,8 +121,11 @@ def _not_finite(name: str, a: np.ndarray) -> Finding | None:
                    {"where": name, "count": int(bad.sum()), "rows": rows[:8].tolist(), "columns": cols[:8].tolist()})
 
 
-def check_data(X: np.ndarray, y: np.ndarray, val: tuple | None, task: str) -> list[Finding]:
-    """NaN/inf, unnormalized inputs, constant features, unscaled targets, imbalance, missing classes."""
+def check_data(X: np.ndarray, y: np.ndarray, val: tuple | None, task: str, class_weight=None) -> list[Finding]:
+    """NaN/inf, unnormalized inputs, constant features, unscaled targets, imbalance, missing classes.
+
+    ``class_weight``: the loss's weight per class (``CrossEntropyLoss(weight=...)``), if any; the class
+    balance is judged on what the loss sees, each class's count times its weight."""
     found = []
     for name, a in [("training inputs", X), ("training targets", y)] + (
             [("validation inputs", val[0]), ("validation targets", val[1])] if val else []):
@@ -186,7 +189,8 @@ def check_data(X: np.ndarray, y: np.ndarray, val: tuple | None, task: str) -> li
                 "and gradients are huge.", {"rms": float(y_rms[j]), "min": float(np.nanmin(Y[:, j])),
                                            "max": float(np.nanmax(Y[:, j]))}))
     if task != "regression":
-        found += _check_classes(y, val[1] if val else None, task)
+        found += _check_classes(y, val[1] if val else None, task,
+                                class_weight if task == "multiclass" else None)
     return found
 
 
@@ -195,11 +199,22 @@ def _labels(y: np.ndarray, task: str) -> np.ndarray:
     return (y > 0.5).astype(int).reshape(-1) if task == "binary" else y.reshape(-1).astype(int)
 
 
-def _check_classes(y: np.ndarray, yv: np.ndarray | None, task: str) -> list[Finding]:
+def _weighted(classes: np.ndarray, counts: np.ndarray, class_weight) -> np.ndarray:
+    """Each class's share of the loss: its count times its weight. ``CrossEntropyLoss(weight=w)`` counts a
+    sample of class c w_c times, so weights w_c proportional to 1/N_c (``mn.data.class_weights``) give
+    every class the same total and remove the pull toward the large class that the count ratio warns of."""
+    w = None if class_weight is None else np.asarray(class_weight, dtype=np.float64).reshape(-1)
+    if w is None or len(w) <= classes.max() or np.any(w[classes] <= 0):
+        return counts
+    return counts * w[classes]
+
+
+def _check_classes(y: np.ndarray, yv: np.ndarray | None, task: str, class_weight=None) -> list[Finding]:
     found = []
     labels = _labels(y, task)
     classes, counts = np.unique(labels, return_counts=True)
-    if len(classes) >= 2 and counts.max() / counts.min() >= T("imbalance_ratio"):
+    totals = _weighted(classes, counts, class_weight) if len(classes) else counts
+    if len(classes) >= 2 and totals.max() / totals.min() >= T("imbalance_ratio"):
         big, small = int(classes[np.argmax(counts)]), int(classes[np.argmin(counts)])
         found.append(Finding(
             "class_imbalance", "warning",

@@ -8,7 +8,8 @@ returns the matplotlib ``Figure``; pass ``path=`` to also save it as an image.
 * ``monitor.py``: :func:`plot_monitor` (``mon.plot()``: per-layer instruments over training),
   :func:`plot_activation_histograms` (outputs per layer, input to output), :func:`plot_gradient_norms`
   (gradient norm against depth).
-* ``failures.py``: the catalog's figures, a mode's symptom broken next to fixed.
+* ``failures.py``: the catalog's figures, a mode's symptom broken next to fixed; ``labels.py``: those
+  of the data modes, which show the data itself (samples with their labels, class counts per split).
 """
 from ._base import close
 from .history import plot_history, plot_lr_find

@@ -11,6 +11,9 @@ A mode chooses its figure with ``figure = {"kind": ..., ...}``:
 * ``"curves"``: loss (and accuracy) per epoch only.
 * The data modes' kinds (``"feature_scales"``, ``"target_scale"``, ``"nan_map"``, ``"encoding"``,
   ``"outliers_fit"``, ``"frames"``) show the data broken next to fixed: see ``features.py``.
+* ``"samples"``, ``"class_counts"`` (``panels``): the data modes' figures, which show the data itself
+  (training images with their labels, samples per class and split) before the symptom; see
+  ``minnet.plot.labels``.
 
 Every figure ends with the loss curves of both runs, so the symptom sits next to its consequence.
 """
@@ -18,10 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import features
+from . import features, labels
 from ._base import finish, plt
-from ._comparison import BROKEN, FIXED, accuracy_panel
-from ._comparison import loss_panel as _loss_panel
+from ._panels import BROKEN, FIXED, accuracy_panel, loss_panel as _loss_panel
 
 
 def plot_comparison(comparison, path=None):
@@ -118,4 +120,5 @@ _KINDS = {"monitor": _monitor, "gradient_by_depth": _gradient_by_depth,
           # the data modes: what the data looks like, broken and fixed, next to the symptom
           "feature_scales": features.feature_scales, "target_scale": features.target_scale,
           "nan_map": features.nan_map, "encoding": features.encoding, "outliers_fit": features.outliers_fit,
-          "frames": features.frames}
+          "frames": features.frames,
+          "samples": labels.samples, "class_counts": labels.class_counts}

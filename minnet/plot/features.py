@@ -27,7 +27,8 @@ import numpy as np
 
 from ..train import predict
 from ._base import plt
-from ._comparison import BROKEN, FIXED, accuracy_panel, both, loss_panel
+from ._panels import BROKEN, FIXED, accuracy_panel, loss_panel
+from ._panels import runs as both
 
 _CLASS_COLOURS = ("#0969da", "#bf8700", "#8250df")
 _FRAMES = {"centre": "centred", "local_frame": "local frame (centred, facing +x)"}
@@ -155,7 +156,8 @@ def encoding(comparison, rows: int = 16):
         what = "the category's code as a number" if column is not None else "one input per category"
         ax.set_title(f"{label}: {what}", fontsize=9, color=colour)
     fig.colorbar(image, cax=fig.add_subplot(grid[0, 4]), label="value fed (standardized)")
-    accuracy_panel(fig.add_subplot(grid[0, 2]), comparison, chance=1 / (_targets(comparison.broken).max() + 1))
+    chance = 1 / (_targets(comparison.broken).max() + 1)
+    accuracy_panel(fig.add_subplot(grid[0, 2]), comparison, lines={"chance": chance})
     loss_panel(fig.add_subplot(grid[0, 3]), comparison)
     return fig
 
@@ -198,6 +200,6 @@ def frames(comparison, samples: int = 4):
         frame = _FRAMES.get(run.settings.get("fix"), "global frame")
         ax.set_title(f"{label}: {samples} samples of 3 classes, {frame}", fontsize=9, color=colour)
         ax.legend(fontsize=7)
-    accuracy_panel(axes[2], comparison, chance=1 / (labels.max() + 1))
+    accuracy_panel(axes[2], comparison, lines={"chance": 1 / (labels.max() + 1)})
     loss_panel(axes[3], comparison)
     return fig

@@ -47,6 +47,35 @@ def test_label_map_fixes_the_labels():
     np.testing.assert_array_equal(augment_images(X, y, "hflip", 1.0, label_map=as_list, seed=0)[1], y_good)
 
 
+def test_keep_original_appends_the_transformed_copies():
+    X = np.arange(4 * 1 * 2 * 2, dtype=np.float32).reshape(4, 1, 2, 2)
+    y = np.array([0, 1, 2, 3])
+    X_out, y_out, mask = augment_images(X, y, "hflip", fraction=0.5, label_map={1: 7}, seed=0, return_mask=True,
+                                        keep_original=True)
+    assert mask.sum() == 2 and X_out.shape == (6, 1, 2, 2)
+    np.testing.assert_array_equal(X_out[:4], X)                         # the originals, untouched, first
+    np.testing.assert_array_equal(y_out[:4], y)
+    chosen = np.flatnonzero(mask)
+    for k, i in enumerate(chosen):                                      # then the copies, in order
+        a, b, c, d = X[i, 0].ravel().tolist()
+        assert X_out[4 + k, 0].tolist() == [[b, a], [d, c]]
+        assert y_out[4 + k] == (7 if y[i] == 1 else y[i])
+    assert y_out.dtype == np.int64
+
+
+def test_chaining_hflip_rot90_rot180_gives_the_eight_orientations_of_the_square():
+    X = np.array([[[1.0, 2.0], [3.0, 4.0]]])
+    y = np.array([0])
+    for transform in ("hflip", "rot90", "rot180"):
+        X, y = augment_images(X, y, transform, fraction=1.0, keep_original=True)
+    got = sorted(img.ravel().tolist() for img in X)
+    # the symmetries of the square, written out by hand: identity, the mirrors left-right and
+    # upside down, the quarter turns (counter-clockwise) and the two diagonal mirrors
+    expected = sorted([[1, 2, 3, 4], [2, 1, 4, 3], [3, 4, 1, 2], [2, 4, 1, 3], [4, 3, 2, 1], [3, 1, 4, 2],
+                       [1, 3, 2, 4], [4, 2, 3, 1]])
+    assert got == expected and len(y) == 8
+
+
 def test_works_on_digits_images():
     X, y = load_digits(flatten=False)
     out, _ = augment_images(X[:10], y[:10], "hflip", fraction=0.5, seed=0)

@@ -135,6 +135,18 @@ def test_class_imbalance_and_missing_class():
     assert report.get("missing_class").evidence["only_in_validation"] == [2]
 
 
+def test_class_weights_that_balance_the_classes_silence_class_imbalance():
+    X, y = mn.data.blobs(105, centers=[[0, 0], [3, 0]], seed=0)
+    y = np.repeat([0, 1], [100, 5])                     # 100 against 5: a ratio of 20
+    def imbalance(weight):
+        report = mn.preflight(_mlp(2, 2), mn.losses.CrossEntropyLoss(weight=weight), (X, y), overfit=False)
+        return "class_imbalance" in report.codes
+    assert imbalance(None) and imbalance([1.0, 1.0])
+    assert imbalance([1.0, 2.0])                        # totals 100 and 10: still an order of magnitude
+    assert not imbalance([1.0, 20.0])                   # totals 100 and 100
+    assert not imbalance(mn.data.class_weights(y))      # N / (K N_c): 0.525 and 10.5, totals 52.5 each
+
+
 def test_output_range_relu_on_negative_targets():
     X, y = mn.data.sine(300, seed=0)
     mn.manual_seed(0)
