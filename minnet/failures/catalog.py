@@ -7,11 +7,13 @@ import difflib
 from .mode import FailureMode
 # architecture and initialization
 from .modes import dead_relu
+# sanity checks
+from .modes import bad_gradient, cannot_overfit_tiny_batch, forgot_zero_grad
 
 ARCHITECTURE = (dead_relu,)
 TRAINING = ()
 DATA = ()
-SANITY = ()
+SANITY = (bad_gradient, cannot_overfit_tiny_batch, forgot_zero_grad)
 
 _BY_NAME: dict[str, FailureMode] = {m.MODE.name: m.MODE for m in ARCHITECTURE + TRAINING + DATA + SANITY}
 
