@@ -2,17 +2,17 @@
 import numpy as np
 
 import minnet as mn
-from minnet.failures.modes.bad_gradient import tanh_op
+from minnet.failures.modes.bad_gradient import Tanh, TanhUsesInput
 from minnet.plot.failures import _slopes
 
 
 def test_slopes_are_the_backward_and_the_central_difference():
     x = np.linspace(-3, 3, 13)
     true = 1 - np.tanh(x) ** 2                                    # d/dx tanh, worked out by hand
-    analytical, numerical = _slopes(tanh_op(None).apply, x.copy())
+    analytical, numerical = _slopes(Tanh.apply, x.copy())
     np.testing.assert_allclose(analytical, true, atol=1e-12)
     np.testing.assert_allclose(numerical, true, atol=1e-8)
-    analytical, numerical = _slopes(tanh_op("uses_input").apply, x.copy())
+    analytical, numerical = _slopes(TanhUsesInput.apply, x.copy())
     np.testing.assert_allclose(analytical, 1 - x ** 2, atol=1e-12)   # the planted slip, as written
     np.testing.assert_allclose(numerical, true, atol=1e-8)           # the numbers do not care
 

@@ -42,26 +42,41 @@ import minnet as mn
 from minnet.failures import recipes
 from minnet.failures.mode import Experiment, FailureMode, Knob
 
-WRONG_SLOPE = {"uses_input": lambda x, y: 1 - x ** 2, "missing_square": lambda x, y: 1 - y}
+class Tanh(mn.Function):
+    """tanh written by hand, with the right backward: dL/dx = grad * (1 - y^2), y = tanh(x)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        y = np.tanh(x)
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        return grad * (1 - y ** 2)
 
 
-def tanh_op(bug):
-    """A tanh Function whose backward is right (bug None) or carries the slip ``bug``."""
-    class MyTanh(mn.Function):
-        @staticmethod
-        def forward(ctx, x):
-            y = np.tanh(x)
-            ctx.save_for_backward(x, y)
-            return y
-
-        @staticmethod
-        def backward(ctx, grad):
-            x, y = ctx.saved_tensors
-            return grad * (1 - y ** 2 if bug is None else WRONG_SLOPE[bug](x, y))
-    return MyTanh
+class TanhUsesInput(Tanh):
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        return grad * (1 - x ** 2)           # the slip: the input x where the formula has the output y
 
 
-class Activation(mn.nn.Module):
+class TanhMissingSquare(Tanh):
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        return grad * (1 - y)                # the slip: y where the formula has y^2
+
+
+BUGGED = {"uses_input": TanhUsesInput, "missing_square": TanhMissingSquare}
+
+
+class CustomTanh(mn.nn.Module):
+    """A layer applying a hand-written tanh Function."""
+
     def __init__(self, op):
         super().__init__()
         self.op = op
@@ -88,17 +103,19 @@ class BadGradient(FailureMode):
         Knob("fix", "what to change: nothing, the right backward, or the built-in Tanh",
              broken="none", fixed="right_backward", choices=("none", "right_backward", "builtin")),
         Knob("bug", "the slip in the backward: 1 - x^2 (input for output) or 1 - y (square missing)",
-             broken="uses_input", fixed="uses_input", choices=tuple(WRONG_SLOPE)),
+             broken="uses_input", fixed="uses_input", choices=tuple(BUGGED)),
         Knob("lr", "Adam's learning rate", broken=0.01, fixed=0.01, low=1e-4, high=0.1),
         Knob("epochs", "epochs of training", broken=8, fixed=8, low=1, high=50, integer=True),
     )
 
     def experiment(self, s, quick):
         Xtr, ytr, Xv, yv = recipes.digits()
-        op = tanh_op(s.bug if s.fix == "none" else None)
-        act = (lambda: mn.nn.Tanh()) if s.fix == "builtin" else (lambda: Activation(op))
-        dense = lambda a, b: mn.nn.Dense(a, b, init="xavier")
-        model = mn.nn.Sequential(dense(64, 64), act(), dense(64, 64), act(), dense(64, 10))
+        op = BUGGED[s.bug] if s.fix == "none" else Tanh
+
+        def act():
+            return mn.nn.Tanh() if s.fix == "builtin" else CustomTanh(op)
+        model = mn.nn.Sequential(mn.nn.Dense(64, 64, init="xavier"), act(), mn.nn.Dense(64, 64, init="xavier"), act(),
+                                 mn.nn.Dense(64, 10, init="xavier"))
         checked = (lambda x: x.tanh()) if s.fix == "builtin" else op.apply
         check = mn.gradcheck(checked, [mn.get_rng().standard_normal((4, 8))])
         return Experiment(model, mn.losses.CrossEntropyLoss(), mn.optim.Adam(model.parameters(), lr=s.lr),
