@@ -6,14 +6,16 @@ implementations"); 001 "Debugging Workflow" (3. Monitor gradients: use gradient 
 Mechanism: the model's tanh is a custom ``mn.Function`` whose backward writes the derivative with the
 input x where the formula has the output y: 1 - x^2 instead of 1 - y^2 (the classic slip the tanh
 exercise warns about). Near 0 the two agree, so training starts well; but for |x| > 1 the wrong
-slope is negative, so a unit that is far out is pushed further out, where the wrong slope grows like
--x^2. The gradient fed back through the hidden layers grows with every such unit and training
-undoes itself: the loss falls for an epoch or two, then climbs back.
+slope has the wrong sign, so those units are updated uphill, and its size grows like x^2 where the
+true slope shrinks toward 0. The hidden pre-activations spread out (seed 0: std 0.9 to 9), the
+wrong slopes grow with them, and the first layer's gradient grows by orders of magnitude (seed 0:
+2 to 3e6) while the output layer's, which no tanh touches, stays near 1. The loss falls for an epoch or two, then
+climbs back.
 
 Symptom: ``mn.gradcheck``'s largest relative error of the custom op's gradient, on a random input,
 above 1e-2 (cs231n: "almost certainly wrong"); and training fails: the training loss ends at least
-1.5 times its lowest epoch (a working run's epoch loss keeps falling; the same rise diagnose calls
-overshooting). Both must hold.
+1.5 times its lowest epoch (a working run's epoch loss keeps falling, to its last epoch on every
+seed here; 1.5x is the rise diagnose's rising-loss rule looks for). Both must hold.
 
 Fix: the right backward, grad * (1 - y^2) with y saved in forward (or the built-in ``mn.nn.Tanh``).
 The ``bug`` knob plants another slip instead: 1 - y (the square missing) keeps the right sign, so
@@ -91,9 +93,9 @@ class BadGradient(FailureMode):
     source = ("004_01fa813338dc16ed.txt, Unit Testing (Gradient Checks); "
               "001_550340deb8777b58.txt, Debugging Workflow (Monitor gradients)")
     summary = ("The model's tanh is a hand-written Function whose backward uses 1 - x^2 instead of 1 - y^2. "
-               "Its slope is negative for |x| > 1 and grows like -x^2, so far-out units are pushed further "
-               "out, the gradients grow, and the loss climbs back after a good start. A numerical gradient "
-               "check of the op says so at once.")
+               "For |x| > 1 that slope has the wrong sign and grows like x^2: units are updated uphill, the "
+               "pre-activations spread, the gradients below the op grow by orders of magnitude, and the loss climbs "
+               "back after a good start. A numerical gradient check of the op says so at once.")
     symptom = ("gradcheck's largest relative error of the custom op > 1e-2 (cs231n: wrong), and the training "
                "loss ends at >= 1.5x its lowest epoch")
     lesson = 3
