@@ -7,6 +7,8 @@ import difflib
 from .mode import FailureMode
 # architecture and initialization
 from .modes import dead_relu
+# sanity checks
+from .modes import bad_gradient, cannot_overfit_tiny_batch, forgot_zero_grad
 # data
 from .modes import (categorical_as_numbers, class_imbalance, label_changing_augmentation, label_noise,
                     missing_class_in_split, missing_values, no_preprocessing, outliers, swapped_class,
@@ -31,7 +33,7 @@ DATA = (  # in CATALOG order
     missing_values,
     categorical_as_numbers,
 )
-SANITY = ()
+SANITY = (bad_gradient, cannot_overfit_tiny_batch, forgot_zero_grad)
 
 _BY_NAME: dict[str, FailureMode] = {m.MODE.name: m.MODE for m in ARCHITECTURE + TRAINING + DATA + SANITY}
 

@@ -105,6 +105,10 @@ T: dict[str, Threshold] = {
     "competent_agreement": Threshold(
         0.5, "only a model that agrees with at least half the training labels of every class is asked: a "
              "broken or too small model contradicts whole classes, which says nothing about the labels"),
+    "inference_difference": Threshold(
+        1e-4, "two predictions of the same input (twice, or alone and in a batch) differing by more than "
+              "1e-4 of the outputs' scale (at least 1) come from dropout or batch statistics, which change "
+              "outputs by a sizeable fraction; float32 rounding through a few layers stays near 1e-7-1e-6"),
     "plateau_accuracy_gain": Threshold(
         0.05, "training accuracy rising by less than five points over the last third of the epochs: "
               "it has levelled off"),

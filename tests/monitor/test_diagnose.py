@@ -181,6 +181,31 @@ def test_stochastic_inference_with_dropout_left_on(digits):
     assert "stochastic_inference" not in mn.diagnose(h, m, val=(Xv, yv)).codes
 
 
+class _BatchShifted(nn.Module):
+    """Small outputs (about 0.03, like a model that predicts a small mean), shifted by exactly ``shift``
+    when the sample comes in a batch rather than alone."""
+
+    def __init__(self, shift):
+        super().__init__()
+        self.dense, self.shift = nn.Dense(4, 1), shift
+
+    def forward(self, x):
+        return 0.03 + 0.01 * self.dense(x) + (self.shift if len(x) > 1 else 0.0)
+
+
+@pytest.mark.parametrize("shift, flagged", [(1e-7, False), (1e-2, True)])
+def test_stochastic_inference_ignores_rounding_sized_differences_of_small_outputs(shift, flagged):
+    # 1e-7 is float32 rounding of terms of order 1, summed in a batch of one and of 64 (it was flagged
+    # when the tolerance scaled with outputs of 0.03); a third of the output is what dropout or batch
+    # statistics do, and what the finding is for
+    mn.manual_seed(0)
+    X = np.concatenate([mn.data.blobs(64, centers=2, seed=0)[0]] * 2, axis=1)
+    m = _BatchShifted(shift)
+    m.eval()
+    report = mn.diagnose(mn.History(), m, val=(X, np.zeros(len(X), dtype=np.int64)))
+    assert ("stochastic_inference" in report.codes) is flagged, str(report)
+
+
 class _Clipped(nn.Module):
     def __init__(self):
         super().__init__()
