@@ -7,9 +7,13 @@ import difflib
 from .mode import FailureMode
 # architecture and initialization
 from .modes import dead_relu
+# training
+from .modes import (batch_too_large, clipping_hides_lr, lr_too_high, lr_too_low, no_lr_schedule, plain_sgd_stalls,
+                    too_few_epochs, too_many_epochs)
 
 ARCHITECTURE = (dead_relu,)
-TRAINING = ()
+TRAINING = (lr_too_high, lr_too_low, clipping_hides_lr, batch_too_large, too_few_epochs, too_many_epochs,
+            no_lr_schedule, plain_sgd_stalls)
 DATA = ()
 SANITY = ()
 
