@@ -58,7 +58,8 @@ def test_validation_stars_the_model_each_run_returns(tmp_path):
     c = _comparison("too_many_epochs")
     stars = {label: (x[0], y[0]) for x, y, label in _lines(fig.axes[0]) if "returned" in label}
     epoch = c.fixed.history.restored_epoch
-    assert stars[f"fixed: model returned (epoch {epoch})"] == (epoch, pytest.approx(c.fixed.history.val_loss[epoch - 1]))
+    best = c.fixed.history.val_loss[epoch - 1]
+    assert stars[f"fixed: model returned (epoch {epoch})"] == (epoch, pytest.approx(best))
     last = c.broken.history.epochs_run
     assert stars[f"broken: model returned (epoch {last})"][0] == last
     mn.plot.close(fig)

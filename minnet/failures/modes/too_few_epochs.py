@@ -6,7 +6,7 @@ underfit; monitor the validation loss throughout training); 003 "Training Proces
 metrics over time reveals whether you need more epochs) and "What Should I Do if My Neural Network Is
 Underfitting?" (too few epochs cut learning short); 004 "Underfitting" (train for more epochs).
 
-Mechanism: nothing is wrong with the model, the data or the lr (SGD at 0.1, what ``mn.lr_find``
+Mechanism: nothing is wrong with the model, the data or the lr (SGD at 0.1, about what ``mn.lr_find``
 suggests for this MLP on the digits): it is simply stopped after 4 epochs, in the steep part of its
 learning curve, where every further epoch still removes a large part of the validation loss.
 
