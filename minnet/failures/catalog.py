@@ -7,6 +7,9 @@ import difflib
 from .mode import FailureMode
 # architecture and initialization
 from .modes import dead_relu
+# training
+from .modes import (batch_too_large, clipping_hides_lr, lr_too_high, lr_too_low, no_lr_schedule, plain_sgd_stalls,
+                    too_few_epochs, too_many_epochs)
 # sanity checks
 from .modes import bad_gradient, cannot_overfit_tiny_batch, forgot_zero_grad
 # data
@@ -16,7 +19,8 @@ from .modes import (categorical_as_numbers, class_imbalance, label_changing_augm
                     zero_variance_feature)
 
 ARCHITECTURE = (dead_relu,)
-TRAINING = ()
+TRAINING = (lr_too_high, lr_too_low, clipping_hides_lr, batch_too_large, too_few_epochs, too_many_epochs,
+            no_lr_schedule, plain_sgd_stalls)
 DATA = (  # in CATALOG order
     unnormalized_inputs,
     unscaled_targets,

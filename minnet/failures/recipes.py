@@ -158,3 +158,11 @@ def pair_confusion(model, val, pair, num_classes: int) -> float:
     (X, y), (a, b) = val, pair
     C = mn.metrics.confusion_matrix(y, predicted_classes(model, X), num_classes=num_classes)
     return float((C[a, b] + C[b, a]) / (C[a].sum() + C[b].sum()))
+
+
+def range_test_lr(model, loss_fn, X, y) -> float:
+    """The lr ``mn.lr_find`` suggests for plain SGD on ``(X, y)``: a sweep from 1e-4 to 100, and a tenth
+    of the lr where the loss stops improving (002's rule: one order below the highest lr that does not
+    explode). The model is left as it was."""
+    sgd = mn.optim.SGD(model.parameters(), lr=1e-3)
+    return mn.lr_find(model, loss_fn, sgd, (X, y), start_lr=1e-4, end_lr=100.0).suggested_lr

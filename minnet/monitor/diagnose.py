@@ -395,7 +395,7 @@ class _Instruments:
         """Step sizes early in training, per layer (median over the first fifth of the records).
 
         Too high: the typical layer moves by more than 10% of its norm per step. Too low: even the
-        layer that moves most moves by less than 1e-5 of its norm (vanishing gradients make the
+        layer that moves most moves by less than 1e-4 of its norm (vanishing gradients make the
         first layers' ratios tiny too, but not the last layer's: that is how the two differ).
         """
         u = self.get("update_ratio")

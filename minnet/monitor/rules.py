@@ -64,8 +64,9 @@ T: dict[str, Threshold] = {
         1e-1, "each step changing a layer's weights by more than 10% of their norm; cs231n's healthy "
               "value is ~1e-3, TheDeepChecker and DeepDiagnosis bound it at 1e-1"),
     "update_ratio_low": Threshold(
-        1e-5, "each step changing a layer's weights by less than 1e-5 of their norm early in training; "
-              "two orders of magnitude below cs231n's healthy ~1e-3 (DeepDiagnosis bound 1e-5)"),
+        1e-4, "each step changing even the fastest layer's weights by less than 1e-4 of their norm early in "
+              "training: an order of magnitude below cs231n's healthy ~1e-3, TheDeepChecker's lower bound "
+              "(DeepDiagnosis uses 1e-5, which misses an SGD lr a thousand times too small: ~4e-5 on the digits)"),
     "clipped_fraction": Threshold(
         0.5, "gradient clipping engaged on most steps: it no longer guards against a rare spike but "
              "sets the step size on its own (002 Learning Rate, Why?)"),

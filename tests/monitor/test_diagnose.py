@@ -122,6 +122,17 @@ def test_lr_too_low_and_not_learning(digits):
     assert "too-low learning rate" in report.get("not_learning").message
 
 
+def test_lr_too_low_a_thousand_times_below_the_range_test(digits):
+    # lr_find suggests 0.15-0.2 for this net; SGD at 1e-4 moves the fastest layer by ~4e-5 of its norm
+    # per step: an order below TheDeepChecker's 1e-4 bound, though above DeepDiagnosis' 1e-5.
+    Xtr, ytr, Xv, yv = digits
+    mn.manual_seed(0)
+    m = R.mlp([64, 64, 10])
+    _, report = _run(m, mn.optim.SGD(m.parameters(), lr=1e-4), (Xtr, ytr), (Xv, yv), 3)
+    f = report.get("lr_too_low")
+    assert f is not None and 1e-5 < f.evidence["update_ratio"] <= 1e-4, str(report)
+
+
 def test_clipping_always_on(digits):
     Xtr, ytr, Xv, yv = digits
     mn.manual_seed(0)
