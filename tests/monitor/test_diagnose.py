@@ -181,6 +181,19 @@ def test_stochastic_inference_with_dropout_left_on(digits):
     assert "stochastic_inference" not in mn.diagnose(h, m, val=(Xv, yv)).codes
 
 
+def test_batch_norm_left_in_training_mode_is_batch_dependent(digits):
+    # fit leaves the model in training mode: batch norm then normalizes with each batch's statistics
+    Xtr, ytr, Xv, yv = digits
+    mn.manual_seed(0)
+    m = R.mlp([64, 32, 32, 10], batchnorm=True)
+    _, report = _run(m, mn.optim.Adam(m.parameters(), lr=1e-3), (Xtr, ytr), (Xv, yv), 2)
+    f = report.get("stochastic_inference")
+    assert f.evidence["training_mode"] is True and f.evidence["max_difference"] == 0.0
+    assert f.evidence["batch_dependence"] > 1e-3
+    m.eval()                                          # running statistics: a sample's output is its own
+    assert "stochastic_inference" not in mn.diagnose(mn.History(), m, val=(Xv, yv)).codes
+
+
 class _Clipped(nn.Module):
     def __init__(self):
         super().__init__()
