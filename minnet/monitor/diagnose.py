@@ -115,12 +115,17 @@ class _Run:
         return found
 
     def gradient_growth(self) -> list[Finding]:
-        """The total gradient norm growing by orders of magnitude from its early typical value."""
+        """The total gradient norm growing by orders of magnitude from its early typical value.
+
+        "Early" is the median of the first twentieth of the finite steps (at least five), but never
+        more than their first quarter: a run that explodes within a few steps and then turns NaN
+        (a deep net with too large weights) is measured against its first step, not against the
+        explosion itself. Three finite steps are the least that show a growth."""
         g = self.grad_norm
         finite = np.flatnonzero(np.isfinite(g))
-        if len(finite) < 10:
+        if len(finite) < 3:
             return []
-        early = float(np.median(g[finite[:max(5, len(finite) // 20)]]))
+        early = float(np.median(g[finite[:min(max(5, len(finite) // 20), max(1, len(finite) // 4))]]))
         if early <= 0:
             return []
         growth = g[finite] / early
