@@ -7,8 +7,9 @@ import difflib
 from .mode import FailureMode
 # architecture and initialization
 from .modes import dead_relu
+from .modes import (vanishing_gradients)
 
-ARCHITECTURE = (dead_relu,)
+ARCHITECTURE = (dead_relu, vanishing_gradients)
 TRAINING = ()
 DATA = ()
 SANITY = ()
