@@ -7,9 +7,9 @@ import difflib
 from .mode import FailureMode
 # architecture and initialization
 from .modes import dead_relu
-from .modes import (exploding_gradients, init_too_small, vanishing_gradients)
+from .modes import (exploding_gradients, init_too_large, init_too_small, vanishing_gradients)
 
-ARCHITECTURE = (dead_relu, vanishing_gradients, exploding_gradients, init_too_small)
+ARCHITECTURE = (dead_relu, vanishing_gradients, exploding_gradients, init_too_small, init_too_large)
 TRAINING = ()
 DATA = ()
 SANITY = ()
