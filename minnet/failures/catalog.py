@@ -7,9 +7,10 @@ import difflib
 from .mode import FailureMode
 # architecture and initialization
 from .modes import dead_relu
-from .modes import (exploding_gradients, init_too_large, init_too_small, vanishing_gradients)
+from .modes import (exploding_gradients, init_too_large, init_too_small, vanishing_gradients, zero_init)
 
-ARCHITECTURE = (dead_relu, vanishing_gradients, exploding_gradients, init_too_small, init_too_large)
+ARCHITECTURE = (dead_relu, vanishing_gradients, exploding_gradients, init_too_small, init_too_large,
+                zero_init)
 TRAINING = ()
 DATA = ()
 SANITY = ()
