@@ -7,10 +7,15 @@ import difflib
 from .mode import FailureMode
 # architecture and initialization
 from .modes import dead_relu
-from .modes import (exploding_gradients, init_too_large, init_too_small, vanishing_gradients, zero_init)
+from .modes import vanishing_gradients
+from .modes import exploding_gradients
+from .modes import init_too_small
+from .modes import init_too_large
+from .modes import zero_init
+from .modes import too_deep
 
 ARCHITECTURE = (dead_relu, vanishing_gradients, exploding_gradients, init_too_small, init_too_large,
-                zero_init)
+                zero_init, too_deep)
 TRAINING = ()
 DATA = ()
 SANITY = ()
