@@ -1,42 +1,25 @@
-"""The catalog: every failure mode, in the order the tour shows them (architecture and initialization,
-training, data, sanity checks). Each mode lives in its own file in ``modes/``."""
+"""The catalog: every failure mode, in the order the tour shows them (CATALOG.md's tables: architecture
+and initialization, training, data, sanity checks). Each mode lives in its own file in ``modes/``."""
 from __future__ import annotations
 
 import difflib
 
 from .mode import FailureMode
-# architecture and initialization
-from .modes import dead_relu
-# training
-from .modes import (batch_too_large, clipping_hides_lr, lr_too_high, lr_too_low, no_lr_schedule, plain_sgd_stalls,
-                    too_few_epochs, too_many_epochs)
-# sanity checks
-from .modes import bad_gradient, cannot_overfit_tiny_batch, forgot_zero_grad
-# data
-from .modes import (categorical_as_numbers, class_imbalance, label_changing_augmentation, label_noise,
-                    missing_class_in_split, missing_values, no_preprocessing, outliers, swapped_class,
-                    too_little_data, unchecked_pipeline, unnormalized_inputs, unscaled_targets,
+from .modes import (bad_gradient, batch_too_large, cannot_overfit_tiny_batch, categorical_as_numbers,
+                    class_imbalance, clipping_hides_lr, dead_relu, exploding_gradients, forgot_zero_grad,
+                    init_too_large, init_too_small, label_changing_augmentation, label_noise, lr_too_high,
+                    lr_too_low, missing_class_in_split, missing_values, no_lr_schedule, no_preprocessing, outliers,
+                    plain_sgd_stalls, swapped_class, too_deep, too_few_epochs, too_little_data, too_many_epochs,
+                    unchecked_pipeline, unnormalized_inputs, unscaled_targets, vanishing_gradients, zero_init,
                     zero_variance_feature)
 
-ARCHITECTURE = (dead_relu,)
+ARCHITECTURE = (vanishing_gradients, exploding_gradients, dead_relu, zero_init, init_too_small, init_too_large,
+                too_deep)
 TRAINING = (lr_too_high, lr_too_low, clipping_hides_lr, batch_too_large, too_few_epochs, too_many_epochs,
             no_lr_schedule, plain_sgd_stalls)
-DATA = (  # in CATALOG order
-    unnormalized_inputs,
-    unscaled_targets,
-    zero_variance_feature,
-    unchecked_pipeline,
-    no_preprocessing,
-    label_noise,
-    swapped_class,
-    class_imbalance,
-    missing_class_in_split,
-    label_changing_augmentation,
-    too_little_data,
-    outliers,
-    missing_values,
-    categorical_as_numbers,
-)
+DATA = (unnormalized_inputs, unscaled_targets, zero_variance_feature, unchecked_pipeline, no_preprocessing,
+        label_noise, swapped_class, class_imbalance, missing_class_in_split, label_changing_augmentation,
+        too_little_data, outliers, missing_values, categorical_as_numbers)
 SANITY = (bad_gradient, cannot_overfit_tiny_batch, forgot_zero_grad)
 
 _BY_NAME: dict[str, FailureMode] = {m.MODE.name: m.MODE for m in ARCHITECTURE + TRAINING + DATA + SANITY}

@@ -65,10 +65,13 @@ def mlp(sizes, activation: str = "relu", init="he", final: str | None = None, ba
     return nn.Sequential(*layers)
 
 
-def residual_mlp(d_in: int, width: int, d_out: int, blocks: int, activation: str = "relu", init="he"):
-    """Dense in, ``blocks`` residual blocks x + Dense(act(x)), Dense out."""
+def residual_mlp(d_in: int, width: int, d_out: int, blocks: int, activation: str = "relu", init="he",
+                 block_init=None):
+    """Dense in, ``blocks`` residual blocks x + Dense(act(x)), Dense out. ``block_init`` (default:
+    ``init``) initializes the blocks' Dense layers, e.g. smaller so that many blocks do not add up."""
     act = ACTIVATIONS[activation]
-    body = [nn.Residual(nn.Sequential(act(), nn.Dense(width, width, init=init))) for _ in range(blocks)]
+    block_init = init if block_init is None else block_init
+    body = [nn.Residual(nn.Sequential(act(), nn.Dense(width, width, init=block_init))) for _ in range(blocks)]
     return nn.Sequential(nn.Dense(d_in, width, init=init), *body, act(), nn.Dense(width, d_out, init=init))
 
 

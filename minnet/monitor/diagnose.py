@@ -115,12 +115,17 @@ class _Run:
         return found
 
     def gradient_growth(self) -> list[Finding]:
-        """The total gradient norm growing by orders of magnitude from its early typical value."""
+        """The total gradient norm growing by orders of magnitude from its early typical value.
+
+        "Early" is the median of the first twentieth of the finite steps (at least five), but never
+        more than their first quarter: a run that explodes within a few steps and then turns NaN
+        (a deep net with too large weights) is measured against its first step, not against the
+        explosion itself. Three finite steps are the least that show a growth."""
         g = self.grad_norm
         finite = np.flatnonzero(np.isfinite(g))
-        if len(finite) < 10:
+        if len(finite) < 3:
             return []
-        early = float(np.median(g[finite[:max(5, len(finite) // 20)]]))
+        early = float(np.median(g[finite[:min(max(5, len(finite) // 20), max(1, len(finite) // 4))]]))
         if early <= 0:
             return []
         growth = g[finite] / early
@@ -501,21 +506,24 @@ def _noisy_labels(logits: np.ndarray, y: np.ndarray, run: _Run) -> list[Finding]
 
 
 def _stochastic_inference(model, X: np.ndarray) -> list[Finding]:
-    """Two passes over the same inputs, in the mode the model is in now; and one sample alone vs in a batch."""
+    """Two passes over the same inputs, in the mode the model is in now; and the first sample's output
+    when it comes in a batch of half the size (not alone: batch norm in training mode refuses a batch
+    of one, and a batch of half the samples has other statistics just as well)."""
     X = X[:64]
     if len(X) < 2:
         return []
+    half = max(2, len(X) // 2)
     with untouched(model):
         mode = model.training
         x = as_input(X, param_dtype(model))
         with no_grad():
             a, b = model(x).data, model(x).data
-            alone = model(as_input(X[:1], param_dtype(model))).data
+            part = model(as_input(X[:half], param_dtype(model))).data
     with np.errstate(all="ignore"):
         differ = float(np.max(np.abs(a - b))) if a.shape == b.shape else math.inf
-        batch = float(np.max(np.abs(alone[0] - a[0])))
+        batch = float(np.max(np.abs(part[0] - a[0])))
     # at least 1: outputs near 0 (a model predicting a small mean) are sums of terms of order 1, whose
-    # rounding in a batch of one and of 64 differs on the scale of those terms, not of the outputs
+    # rounding in batches of different sizes differs on the scale of those terms, not of the outputs
     tolerance = T("inference_difference") * max(float(np.max(np.abs(a))), 1.0)
     if differ > tolerance or batch > tolerance:
         what = "two passes over the same inputs differ" if differ > tolerance else \

@@ -7,7 +7,10 @@ A mode chooses its figure with ``figure = {"kind": ..., ...}``:
 * ``"gradient_by_depth"``: each weight layer's gradient norm (median over the recorded steps)
   against its depth, broken and fixed on one log axis (vanishing and exploding gradients).
 * ``"activation_histograms"``: histograms of every activation layer's output at the first step,
-  one row for broken and one for fixed (initialization modes).
+  one row for broken and one for fixed, each with its std (initialization modes); tanh and sigmoid
+  layers over their whole output range.
+* ``"unit_weights"`` (``layer``, default the first weight layer): that layer's weights after
+  training as an image, one row per unit (symmetric units: identical rows).
 * ``"gradient_check"``: the slope of an elementwise op (``extra["op"]``, a function of one Tensor)
   as its backward returns it and as central differences measure it, broken and fixed, with
   gradcheck's relative error (``extra["gradcheck"]``); and the total gradient norm per step.
@@ -107,22 +110,54 @@ def _gradient_by_depth(comparison):
     return fig
 
 
-def _activation_histograms(comparison, step: int = 0):
+# The x range of a squashing activation's histogram: its whole output range, so that a signal that
+# shrank to ~0 shows as a spike in the middle and a saturated one as two spikes at the ends.
+_ACT_RANGE = {"tanh": (-1.05, 1.05), "sigmoid": (-0.05, 1.05)}
+
+
+def _activation_histograms(comparison, step: int = 1):
     runs = ((comparison.broken, "broken"), (comparison.fixed, "fixed"))
     acts = [[n for n in r.monitor.layers if r.monitor.kind(n) in ("tanh", "sigmoid", "relu")] for r, _ in runs]
     cols = max(len(a) for a in acts) or 1
     fig = plt.figure(figsize=(max(8, 1.6 * cols + 4), 4.6))
     grid = fig.add_gridspec(2, cols + 2)
     for row, ((run, label), names) in enumerate(zip(runs, acts)):
+        stds = run.monitor.get("act_std")
         for i, name in enumerate(names):
             ax = fig.add_subplot(grid[row, i])
             counts, edges = run.monitor.histogram(name, of="act", step=step)
+            lo, hi = _ACT_RANGE.get(run.monitor.kind(name), (None, None))
+            if lo is not None and edges[-1] - edges[0] < (hi - lo) / 10:   # a narrow peak: one visible bar
+                counts, edges = np.histogram((edges[:-1] + edges[1:]) / 2, np.linspace(lo, hi, 41), weights=counts)
             ax.stairs(counts / max(counts.sum(), 1), edges, fill=True,
                       color=BROKEN if label == "broken" else FIXED)
+            if lo is not None:
+                ax.set_xlim(lo, hi)
             ax.set_yticks([])
             ax.tick_params(labelsize=6)
-            ax.set_title(f"{label} {name}" if i == 0 else name, fontsize=7)
+            std = stds[name][run.monitor.step_index(step)]
+            ax.set_title(f"{label + ' ' if i == 0 else ''}{name}\nstd {std:.2g}", fontsize=7)
     _loss_panel(fig.add_subplot(grid[:, cols:]), comparison)
+    return fig
+
+
+def _unit_weights(comparison, layer: str | None = None):
+    """One weight layer's units as rows of an image (a unit's incoming weights per row), after training:
+    identical units are identical rows."""
+    fig = plt.figure(figsize=(12, 3.8))
+    grid = fig.add_gridspec(1, 3)
+    for col, (run, label) in enumerate(((comparison.broken, "broken"), (comparison.fixed, "fixed"))):
+        name = layer or run.monitor.first_layer
+        W = np.asarray(dict(run.experiment.model.named_modules())[name].weight.data, dtype=float)
+        rows = W.T if W.ndim == 2 else W.reshape(W.shape[0], -1)     # Dense (in, out): units are columns
+        ax = fig.add_subplot(grid[0, col])
+        lim = float(np.abs(rows).max()) or 1.0
+        ax.imshow(rows, aspect="auto", cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest")
+        ax.set_xlabel("input")
+        ax.set_ylabel("unit")
+        ax.set_title(f"{label}: layer {name}'s {len(rows)} units after training", fontsize=10,
+                     color=BROKEN if label == "broken" else FIXED)
+    _loss_panel(fig.add_subplot(grid[0, 2]), comparison)
     return fig
 
 
@@ -336,7 +371,7 @@ def _validation(comparison):
 
 
 _KINDS = {"monitor": _monitor, "gradient_by_depth": _gradient_by_depth,
-          "activation_histograms": _activation_histograms, "curves": _curves,
+          "activation_histograms": _activation_histograms, "unit_weights": _unit_weights, "curves": _curves,
           # the data modes: what the data looks like, broken and fixed, next to the symptom
           "feature_scales": features.feature_scales, "target_scale": features.target_scale,
           "nan_map": features.nan_map, "encoding": features.encoding, "outliers_fit": features.outliers_fit,

@@ -100,6 +100,39 @@ def test_the_comparison_figure_renders(tmp_path):
     assert path.stat().st_size > 10_000
 
 
+class ToyTanh(ToyLR):
+    """The toy with two tanh layers and activation histograms: something for every figure kind to draw."""
+
+    name = "toy_tanh"
+
+    def experiment(self, s, quick):
+        exp = super().experiment(s, quick)
+        exp.model = recipes.mlp([2, 8, 8, 2], activation="tanh", init="xavier")
+        exp.optimizer = mn.optim.SGD(exp.model.parameters(), lr=0.5 if s.fix == "raise_lr" else s.lr)
+        exp.histograms = True
+        return exp
+
+
+@pytest.fixture(scope="module")
+def toy_tanh_comparison():
+    return ToyTanh().compare(seed=0)
+
+
+@pytest.mark.parametrize("figure", [{"kind": "monitor", "metric": "grad_norm"}, {"kind": "gradient_by_depth"},
+                                    {"kind": "activation_histograms"}, {"kind": "unit_weights"},
+                                    {"kind": "unit_weights", "layer": "2"}, {"kind": "curves"}])
+def test_every_figure_kind_renders(figure, toy_tanh_comparison, tmp_path):
+    mode = ToyTanh()
+    mode.figure = figure
+    c = type(toy_tanh_comparison)(mode, toy_tanh_comparison.broken, toy_tanh_comparison.fixed)
+    fig = c.plot(tmp_path / "toy.png")
+    if figure["kind"] == "activation_histograms":     # each layer's std at the first step in its title
+        titles = [ax.get_title() for ax in fig.axes]
+        assert sum("std" in t for t in titles) == 4
+    mn.plot.close(fig)
+    assert (tmp_path / "toy.png").stat().st_size > 10_000
+
+
 def test_tour_quick_only_two_modes_writes_a_page_whose_figures_exist(tmp_path, capsys):
     names = [m.name for m in mn.failures.catalog()][:2]
     code = main(["tour", "--quick", "--only", ",".join(names), "--out", str(tmp_path)])

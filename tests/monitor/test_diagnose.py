@@ -77,6 +77,24 @@ def test_diverged_exploding_and_lr_too_high(digits):
     assert "noisy_labels" not in report.codes            # a broken model says nothing about its labels
 
 
+def test_exploding_gradients_in_the_few_steps_before_nan(digits):
+    # weights too large for a deep ReLU net: each step makes them larger, the gradient norm grows
+    # a thousandfold or more within three or four steps, and then the loss is NaN
+    Xtr, ytr, Xv, yv = digits
+    mn.manual_seed(0)
+    m = R.mlp([64] + [100] * 9 + [10], init=R.normal_init(0.2))
+    h, report = _run(m, mn.optim.SGD(m.parameters(), lr=0.1), (Xtr, ytr), (Xv, yv), 1, batch_size=64)
+    assert 3 <= np.isfinite(h.grad_norm).sum() < 10 and h.diverged is not None
+    f = report.get("exploding_gradients")
+    assert f is not None and f.evidence["early"] == pytest.approx(h.grad_norm[0])
+    assert f.evidence["growth"] >= 1e3
+    mn.manual_seed(0)
+    m = R.mlp([64] + [100] * 9 + [10], init="he")       # the same net with He's scale: no growth
+    h = mn.fit(m, CE, mn.optim.SGD(m.parameters(), lr=0.1), (Xtr[:320], ytr[:320]), epochs=1, batch_size=64,
+               progress=False)
+    assert len(h.grad_norm) == 5 and "exploding_gradients" not in mn.diagnose(h).codes
+
+
 def test_dead_relu_after_a_too_large_step(digits):
     Xtr, ytr, Xv, yv = digits
     mn.manual_seed(0)
@@ -215,6 +233,19 @@ def test_stochastic_inference_ignores_rounding_sized_differences_of_small_output
     m.eval()
     report = mn.diagnose(mn.History(), m, val=(X, np.zeros(len(X), dtype=np.int64)))
     assert ("stochastic_inference" in report.codes) is flagged, str(report)
+
+
+def test_batch_norm_left_in_training_mode_is_batch_dependent(digits):
+    # fit leaves the model in training mode: batch norm then normalizes with each batch's statistics
+    Xtr, ytr, Xv, yv = digits
+    mn.manual_seed(0)
+    m = R.mlp([64, 32, 32, 10], batchnorm=True)
+    _, report = _run(m, mn.optim.Adam(m.parameters(), lr=1e-3), (Xtr, ytr), (Xv, yv), 2)
+    f = report.get("stochastic_inference")
+    assert f.evidence["training_mode"] is True and f.evidence["max_difference"] == 0.0
+    assert f.evidence["batch_dependence"] > 1e-3
+    m.eval()                                          # running statistics: a sample's output is its own
+    assert "stochastic_inference" not in mn.diagnose(mn.History(), m, val=(Xv, yv)).codes
 
 
 class _Clipped(nn.Module):
