@@ -3,7 +3,7 @@ import numpy as np
 
 import minnet as mn
 from minnet.failures.modes.bad_gradient import Tanh, TanhUsesInput
-from minnet.plot.failures import _slopes
+from minnet.plot.checks import _slopes
 
 
 def test_slopes_are_the_backward_and_the_central_difference():
