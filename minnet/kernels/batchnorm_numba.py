@@ -70,7 +70,8 @@ def _input_grad(gy, xhat, scale, gbeta, ggamma, m, gx):
 
 
 def _as_ncs(a):
-    return np.ascontiguousarray(a).reshape(a.shape[0], a.shape[1], -1)
+    """The (N, C, S) view of a C-contiguous (N, C, ...) array."""
+    return a.reshape(a.shape[0], a.shape[1], -1)
 
 
 def batch_norm_forward_numba(x, gamma, beta, eps):
@@ -85,7 +86,7 @@ def batch_norm_forward_numba(x, gamma, beta, eps):
     var = square / m
     inv_std = 1 / np.sqrt(var + eps)
     y, xhat = np.empty_like(x3), np.empty_like(x3)
-    _normalise(x3, mean, inv_std, np.ascontiguousarray(gamma, dtype=dt), np.ascontiguousarray(beta, dtype=dt), xhat, y)
+    _normalise(x3, mean, inv_std, gamma, beta, xhat, y)
     return y.reshape(x.shape), mean.astype(dt), var.astype(dt), xhat.reshape(x.shape), inv_std.astype(dt)
 
 

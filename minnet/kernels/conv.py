@@ -28,8 +28,16 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 
-def conv2d_output_size(size: int, kernel: int, stride: int, padding: int) -> int:
-    """Length of the output along one axis: ``(size + 2·padding − kernel) // stride + 1``."""
+def output_size(size: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
+    """Length of a convolution's (or pooling's) output along one axis.
+
+    ``(size + 2·padding − kernel) // stride + 1``: the number of positions a window of length
+    ``kernel`` takes, moving by ``stride`` over the input padded with ``padding`` zeros per side.
+    A result below 1 means the window does not fit.
+
+    >>> output_size(28, 3, stride=1, padding=1), output_size(28, 2, stride=2)
+    (28, 14)
+    """
     return (size + 2 * padding - kernel) // stride + 1
 
 

@@ -18,6 +18,9 @@ with the flipped kernel), so one routine, :func:`_correlate`, does both; only th
 (source row, shift, weight) entries differs. The weight gradient is a dot product of a gy row with
 each shifted input row (:func:`_weight_grad`).
 
+The functions here are called through ``minnet.kernels``, which hands them C-contiguous arrays of
+one float dtype and shapes that fit.
+
 **Threads and determinism.** The batch is cut into jobs of whole images, fixed by the shapes
 alone (not by the thread count). A big call hands runs of jobs to other threads (``_threads.py``).
 Each job writes its own images of y or gx, and its own slice of partial weight gradients, which are
@@ -32,6 +35,7 @@ import numpy as np
 from numba import njit
 
 from ._threads import run_jobs
+from .conv import output_size
 
 _BLOCK = 2048          # output positions handled together: a job's rows stay in the L2 cache
 
@@ -212,8 +216,7 @@ def _backward_jobs(job0, job1, gy, x, tsrc, toff, bsrc, boff, bptr, wmb, pt, pl,
 @lru_cache(maxsize=64)
 def _plan(C, F, KH, KW, H, W, sh, sw, ph, pw):
     """Geometry and entry tables of one convolution shape (cached: they depend on shapes only)."""
-    OH = (H + 2 * ph - KH) // sh + 1
-    OW = (W + 2 * pw - KW) // sw + 1
+    OH, OW = output_size(H, KH, sh, ph), output_size(W, KW, sw, pw)
     Hq = -(-(H + 2 * ph) // sh)                  # size of one phase plane
     Wq = -(-(W + 2 * pw) // sw)
     c, u, v = (a.ravel() for a in np.meshgrid(np.arange(C), np.arange(KH), np.arange(KW), indexing="ij"))
@@ -244,17 +247,16 @@ def _plan(C, F, KH, KW, H, W, sh, sw, ph, pw):
 def _group(N, Hq, Wq):
     """Images per job: as many as fit in about _BLOCK output positions (at least one)."""
     njobs = min(N, -(-N * Hq * Wq // _BLOCK))
-    return -(-N // njobs)
+    return -(-N // njobs) if njobs else 1          # an empty batch: no jobs at all
 
 
 def conv2d_forward_numba(x, w, b, stride, padding):
     """Numba twin of :func:`minnet.kernels.conv.conv2d_forward_numpy` (same arguments, same result)."""
-    x, w = np.ascontiguousarray(x), np.ascontiguousarray(w)
     N, C, H, W = x.shape
     F, _, KH, KW = w.shape
     (sh, sw), (ph, pw) = stride, padding
     k = _plan(C, F, KH, KW, H, W, sh, sw, ph, pw)
-    bias = np.zeros(F, x.dtype) if b is None else np.ascontiguousarray(b, dtype=x.dtype)
+    bias = np.zeros(F, x.dtype) if b is None else b
     y = np.empty((N, F, k["OH"], k["OW"]), x.dtype)
     group = _group(N, k["Hq"], k["Wq"])
     work = N * k["Hq"] * k["Wq"] * w.size                   # multiply-adds, roughly
@@ -265,7 +267,6 @@ def conv2d_forward_numba(x, w, b, stride, padding):
 
 def conv2d_backward_numba(gy, x, w, stride, padding, input_grad=True):
     """Numba twin of :func:`minnet.kernels.conv.conv2d_backward_numpy`: returns (gx or None, gw, gb)."""
-    gy, x, w = np.ascontiguousarray(gy), np.ascontiguousarray(x), np.ascontiguousarray(w)
     N, C, H, W = x.shape
     F, _, KH, KW = w.shape
     (sh, sw), (ph, pw) = stride, padding

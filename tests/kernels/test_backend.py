@@ -41,15 +41,16 @@ def test_use_backend_restores_even_after_an_exception(fresh_backend):
 
 
 def test_the_numpy_backend_never_touches_numba(fresh_backend, monkeypatch):
-    monkeypatch.setattr(_backend, "_load_numba", lambda name: pytest.fail("Numba was loaded"))
+    monkeypatch.setattr(_backend.Kernel, "_load", lambda self: pytest.fail("Numba was loaded"))
     with K.use_backend("numpy"):
         K.relu_backward_mask(np.ones(3), np.ones(3))
+        K.max_pool2d_forward(np.ones((1, 1, 2, 2)), 2, 2)
 
 
 def test_without_numba_one_warning_then_numpy(fresh_backend, monkeypatch):
-    monkeypatch.setitem(sys.modules, "numba.core.errors", None)      # makes `import numba.core.errors` fail
+    monkeypatch.setitem(sys.modules, "numba.core.errors", None)      # makes the import of Numba fail
     x = np.arange(6.0).reshape(2, 3)
-    with pytest.warns(RuntimeWarning, match="Numba is not usable .*ModuleNotFoundError"):
+    with pytest.warns(RuntimeWarning, match="Numba is not usable .*Error"):
         y = K.relu_backward_mask(x, x - 2)
     np.testing.assert_array_equal(y, [[0, 0, 0], [3, 4, 5]])
     assert K.get_backend() == "numpy"
@@ -64,39 +65,42 @@ def test_a_kernel_that_fails_to_compile_falls_back_alone(fresh_backend, monkeypa
     x = np.arange(6.0).reshape(2, 3)
     K.relu_backward_mask(x, x)                                        # Numba loaded and working
     broken = numba.njit(lambda gy, y: gy.no_such_attribute)           # a typing error on first call
-    monkeypatch.setitem(_backend._numba_impl, "relu_backward_mask", broken)
+    monkeypatch.setattr(K._relu_backward_mask, "numba", broken)
     with pytest.warns(RuntimeWarning, match="relu_backward_mask failed to compile .*TypingError"):
         y = K.relu_backward_mask(x, x - 2)
     np.testing.assert_array_equal(y, [[0, 0, 0], [3, 4, 5]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         K.relu_backward_mask(x, x)                                    # no second warning
-    assert K.get_backend() == "numba" and "relu_backward_mask" in _backend._failed
-    assert "dense_relu_forward" not in _backend._failed
+        K.relu_forward(x)
+    assert K.get_backend() == "numba" and "TypingError" in K._relu_backward_mask.failed
+    assert K._relu_forward.failed is None and K._relu_forward.numba is not None
 
 
 def test_errors_in_the_inputs_are_not_mistaken_for_compile_failures(fresh_backend):
     with pytest.raises(IndexError, match="argmax"):
         K.max_pool2d_backward(np.ones((1, 1, 1, 1)), np.full((1, 1, 1, 1), 7), (1, 1, 2, 2), 2, 2)
-    assert not _backend._failed
+    assert all(kernel.failed is None for kernel in _backend.KERNELS)
 
 
-def test_every_kernel_has_both_implementations():
-    import importlib
-    for name, topic in _backend.TOPICS.items():
-        assert callable(getattr(importlib.import_module(f"minnet.kernels.{topic}"), f"{name}_numpy"))
-        assert callable(getattr(importlib.import_module(f"minnet.kernels.{topic}_numba"), f"{name}_numba"))
-        assert callable(getattr(K, name)) and name in K.__all__
+def _twin_modules():
+    return {sys.modules[kernel.load_numba().__module__] for kernel in _backend.KERNELS}
+
+
+def test_every_kernel_has_both_implementations_under_one_name():
+    assert len(_backend.KERNELS) >= 14
+    for kernel in _backend.KERNELS:
+        twin = kernel.load_numba()
+        assert kernel.reference.__name__ == kernel.name + "_numpy"
+        assert twin.__name__ == kernel.name + "_numba"
+        assert kernel.reference.__module__ + "_numba" == twin.__module__
 
 
 def test_every_jitted_function_caches_to_disk():
     numba = pytest.importorskip("numba")
     from numba.core.caching import NullCache
-    import importlib
-    jitted = []
-    for topic in set(_backend.TOPICS.values()):
-        module = importlib.import_module(f"minnet.kernels.{topic}_numba")
-        jitted += [f for f in vars(module).values() if isinstance(f, numba.core.registry.CPUDispatcher)]
+    jitted = [f for module in _twin_modules() for f in vars(module).values()
+              if isinstance(f, numba.core.registry.CPUDispatcher)]
     assert len(jitted) >= 10
     for f in jitted:
         assert not isinstance(f._cache, NullCache), f"{f.__name__} is jitted without cache=True"

@@ -131,17 +131,20 @@ def test_numba_conv2d_random_shapes(rng, shapes, dtype, bias):
     _check_conv2d_twin(rng, *shapes, dtype, bias)
 
 
-def test_numba_conv_accepts_non_contiguous_inputs_and_leaves_them_alone(rng, dtype):
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_public_conv_accepts_non_contiguous_inputs_and_leaves_them_alone(rng, backend, dtype):
     x = rng.standard_normal((6, 3, 10, 12)).astype(dtype).transpose(0, 1, 3, 2)[::2]     # (3, 3, 12, 10), strided
     w = rng.standard_normal((3, 4, 3, 3)).astype(dtype).transpose(1, 0, 3, 2)            # (4, 3, 3, 3)
     b = rng.standard_normal(8).astype(dtype)[::2]
     saved = [a.copy() for a in (x, w, b)]
-    y = conv_numba.conv2d_forward_numba(x, w, b, (2, 1), (1, 1))
-    assert_same(y, conv.conv2d_forward_numpy(x, w, b, (2, 1), (1, 1)), dtype, 10)
-    gy = rng.standard_normal(y.shape).astype(dtype).copy(order="F")
-    for got, ref in zip(conv_numba.conv2d_backward_numba(gy, x, w, (2, 1), (1, 1)),
-                        conv.conv2d_backward_numpy(gy, x, w, (2, 1), (1, 1))):
-        assert_same(got, ref, dtype, np.abs(ref).max())
+    with K.use_backend(backend):
+        y = K.conv2d_forward(x, w, b, (2, 1), (1, 1))
+        gy = rng.standard_normal(y.shape).astype(dtype).copy(order="F")
+        grads = K.conv2d_backward(gy, x, w, (2, 1), (1, 1))
+    expected = _naive.conv2d(*saved, (2, 1), (1, 1))
+    assert_same(y, expected, dtype, np.abs(expected).max())
+    for got, want in zip(grads, _naive.conv2d_backward(gy, saved[0], saved[1], (2, 1), (1, 1))):
+        assert_same(got, want, dtype, np.abs(want).max())
     for a, before in zip((x, w, b), saved):
         np.testing.assert_array_equal(a, before)
 
@@ -244,10 +247,10 @@ def test_public_conv_promotes_mixed_dtypes_to_float64(rng):
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda x, w: K.conv2d_forward(x, w[:, :2], None, 1, 0), "3 channels"),
-    (lambda x, w: K.conv2d_forward(x[0], w, None, 1, 0), "4 axes"),
+    (lambda x, w: K.conv2d_forward(x, w[:, :2], None, 1, 0), r"conv needs x \(N, C, H, W\)"),
+    (lambda x, w: K.conv2d_forward(x[0], w, None, 1, 0), r"got \(3, 6, 6\)"),
     (lambda x, w: K.conv2d_forward(x, w, np.zeros(3), 1, 0), "bias"),
-    (lambda x, w: K.conv2d_forward(x[:, :, :2], w, None, 1, 0), "larger than the padded input"),
+    (lambda x, w: K.conv2d_forward(x[:, :, :2], w, None, 1, 0), "does not fit the input"),
     (lambda x, w: K.conv2d_forward(x, w, None, 0, 0), "stride"),
     (lambda x, w: K.conv2d_forward(x, w, None, 1, -1), "padding"),
     (lambda x, w: K.conv2d_backward(np.zeros((2, 4, 3, 3)), x, w, 1, 0), "gy"),
@@ -257,3 +260,19 @@ def test_public_conv_errors_name_the_problem(rng, call, message):
     x, w, _ = _arrays(rng, (2, 3, 6, 6), (4, 3, 3, 3), np.float32)
     with pytest.raises(ValueError, match=message):
         call(x, w)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_an_empty_batch_gives_empty_outputs_and_zero_weight_gradients(rng, backend, dtype):
+    # as PyTorch: empty in, empty out; no sample contributes, so gw and gb are exactly zero
+    x, w, b = _arrays(rng, (0, 3, 9, 8), (4, 3, 3, 3), dtype)
+    with K.use_backend(backend):
+        y = K.conv2d_forward(x, w, b, (2, 1), (1, 1))
+        gx, gw, gb = K.conv2d_backward(np.ones_like(y), x, w, (2, 1), (1, 1))
+        y1 = K.conv1d_forward(x[:, :, 0], w[:, :, 0], b, 2, 1)
+        gx1, gw1, gb1 = K.conv1d_backward(np.ones_like(y1), x[:, :, 0], w[:, :, 0], 2, 1)
+    assert y.shape == (0, 4, 5, 8) and y1.shape == (0, 4, 4)
+    assert gx.shape == x.shape and gx1.shape == x[:, :, 0].shape
+    for g, shape in ((gw, w.shape), (gb, (4,)), (gw1, w[:, :, 0].shape), (gb1, (4,))):
+        assert g.shape == shape and g.dtype == np.dtype(dtype)
+        np.testing.assert_array_equal(g, 0)
