@@ -1,50 +1,18 @@
-"""Threads for the Numba kernels, and how they share the cores with BLAS's threads.
+"""Threads for the convolution kernels, and how they share the cores with BLAS's threads.
 
 A convolution splits its batch into jobs (see ``conv_numba.py``). :func:`run_jobs` hands contiguous
 runs of jobs to Python threads, each calling a Numba function compiled with ``nogil=True``, and
 runs the first run itself. The split into jobs depends on the shapes only, every job writes its
 own outputs, and partial sums are added in job order afterwards, so results are bit-for-bit the
-same whatever the number of threads. Pooling, batch norm, cross-entropy and ReLU always run on the
-calling thread: they do too little work per call to repay waking another thread.
+same whatever the number of threads.
 
-What was measured, on a 2-core KVM guest (AMD EPYC, NumPy 2.4 with OpenBLAS 0.3.31 and its
-default 2 threads, Numba 0.68 whose default threading layer there is GNU OpenMP), float32:
-
-* **Spinning pools fight.** After a GEMM, OpenBLAS's worker spins for about 0.1 s (2^28 cycles)
-  before it sleeps; after a ``parallel=True`` region, libgomp's worker spins too (a few ms by
-  default). When both spin, neither is ever woken, so neither gets the preemption a woken thread
-  gets, and the scheduler shares the core in 4 ms ticks: a GEMM (128×784 @ 784×256, 0.4–0.5 ms)
-  next to a LeNet-sized ``parallel=True`` conv (0.5 ms) took 8.0 ms for the pair, in either
-  order, against 1.0 ms for the two apart. What fixed it: ``OPENBLAS_THREAD_TIMEOUT=4`` (BLAS
-  workers sleep at once; 1.05–1.12 ms), one BLAS thread (1.24–1.36 ms, but the GEMM alone then
-  takes 0.69 ms instead of 0.40–0.48), ``OMP_WAIT_POLICY=passive`` (1.45–1.7 ms). All three only
-  work if set before NumPy (or libgomp) is loaded, which a library imported after NumPy cannot
-  arrange; threadpoolctl does not help, as lowering OpenBLAS's thread count does not stop a
-  worker that is already spinning. ``NUMBA_NUM_THREADS`` and ``OMP_*`` settings also reach
-  PyTorch in the same process (they share the one libgomp).
-* **Sleeping workers wake slowly** on this virtual machine: handing work to a sleeping thread and
-  back costs about 60 µs, and splitting a call in two only paid above about 0.5 ms per half
-  (2 × 190 µs of work took 365 µs; 2 × 470 µs, 640 µs; 2 × 960 µs, 1120 µs). A 2 × 50 µs
-  ``parallel=True`` loop took 112 µs with passive OpenMP, 261 µs with Numba's workqueue layer,
-  50 µs with spinning OpenMP workers, 95 µs on one thread.
-* **``parallel=True`` compiles slowly:** the conv forward and backward took 8.3 and 10.4 s per
-  dtype (8.1 s even as a ``prange`` loop that only calls an already-compiled job function);
-  compiled serially, 3.4 and 2.5 s after the 4.4 s of helpers they share.
-* **Even sleeping workers lose next to spinning BLAS workers.** A conv large enough to split
-  (batch 256, 8→16 channels, 14×14) ran 1.9× faster on two threads alone (forward 4.99 → 2.57 ms,
-  backward 9.33 → 4.87 ms), but in a GEMM, forward, GEMM, backward chain the two-thread version
-  was slower (16.7 against 15.4 ms; 15.0 against 13.7 for 16→32 channels).
-
-Hence this design. Numba code runs serially (no Numba thread pool, no libgomp). A call with more
-than MIN_WORK_PER_THREAD multiply-adds per thread is split over a small pool of Python threads
-that sleep on a queue, unless a GEMM large enough for BLAS to run it on several threads went
-through the Dense kernels less than BLAS's spin time ago (:func:`note_gemm`); then it stays on
-the calling thread. With that rule the chain above took the same time on one or two threads
-(14.5 and 14.3 ms), and the conv alone kept its 1.9×. Kernel-level LeNet step (batch 64, no
-autograd), medians over 12 rounds: one thread 6.9–7.8 ms, two 6.4–6.9 ms; with a 784→512 Dense
-layer between the convolutions: 9.3–9.5 ms against 9.0–9.1 ms. GEMMs that bypass the Dense
-kernels (a bare ``x @ w``) are not seen; ``OPENBLAS_THREAD_TIMEOUT=4`` set before NumPy is
-imported (in the shell, or the first lines of a script) makes them harmless as well.
+Why Python threads and not Numba's ``parallel=True``: on a small machine, thread pools that spin
+while idle fight each other. OpenBLAS's workers spin for about 0.1 s after each multi-threaded
+GEMM, and a spinning OpenMP pool next to them made a 1 ms pair of calls take 8 ms. The threads
+here sleep on a queue when idle, and a call is split only when each thread gets enough work to
+repay waking one (about half a millisecond), and not while BLAS's workers may still be spinning
+after a multi-threaded GEMM from the Dense kernels (:func:`note_gemm`). The measurements behind
+these rules are in ``benchmarks/README.md`` ("Threads").
 
 The threads default to the cores this process may use; ``NUMBA_NUM_THREADS`` (read when the first
 kernel runs) lowers that, and ``NUMBA_NUM_THREADS=1`` keeps every kernel on the calling thread.
