@@ -41,7 +41,6 @@ import numpy as np
 
 from . import _checks as check
 from . import _twins, activation, batchnorm, conv, cross_entropy, dense, pool
-from ._threads import note_gemm
 from ._backend import BACKENDS, Kernel, get_backend, set_backend, use_backend
 from .conv import output_size
 
@@ -237,9 +236,7 @@ def dense_forward(x: Array, w: Array, b: Array | None) -> Array:
     x, w, b = check.floats(x, w, b)
     if x.ndim != 2 or w.ndim != 2 or x.shape[1] != w.shape[0]:
         raise ValueError(f"dense_forward needs x (N, in) and w (in, out), got {x.shape} and {w.shape}")
-    y = dense.dense_forward_numpy(x, w, b)
-    note_gemm(*x.shape, w.shape[1])                 # BLAS's threads may be spinning now
-    return y
+    return dense.dense_forward_numpy(x, w, b)
 
 
 def dense_backward(gy: Array, x: Array, w: Array, input_grad: bool = True) -> tuple[Array | None, Array, Array]:
@@ -252,9 +249,7 @@ def dense_backward(gy: Array, x: Array, w: Array, input_grad: bool = True) -> tu
     if x.ndim != 2 or w.ndim != 2 or x.shape[1] != w.shape[0]:
         raise ValueError(f"dense_backward needs x (N, in) and w (in, out), got {x.shape} and {w.shape}")
     check.shape(gy, (x.shape[0], w.shape[1]), "dense_backward gy")
-    grads = dense.dense_backward_numpy(gy, x, w, bool(input_grad))
-    note_gemm(*x.shape, w.shape[1])
-    return grads
+    return dense.dense_backward_numpy(gy, x, w, bool(input_grad))
 
 
 # --- activations (formulas: activation.py) --------------------------------------------------------

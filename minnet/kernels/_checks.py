@@ -78,4 +78,5 @@ def pool2d(x_shape: tuple, kernel, stride) -> tuple:
     stride = kernel if stride is None else ints(stride, 2, "pooling stride", 1)
     if len(x_shape) != 4 or x_shape[2] < kernel[0] or x_shape[3] < kernel[1]:
         raise ValueError(f"pooling needs x (N, C, H, W) at least as large as the window {kernel}, got {x_shape}")
-    return kernel, stride, (output_size(x_shape[2], kernel[0], stride[0]), output_size(x_shape[3], kernel[1], stride[1]))
+    out = output_size(x_shape[2], kernel[0], stride[0]), output_size(x_shape[3], kernel[1], stride[1])
+    return kernel, stride, out

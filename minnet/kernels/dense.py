@@ -8,14 +8,17 @@ Backward, with gy = dL/dy (N, out):
 
     gx = gy @ Wᵀ   (N, in)        gW = xᵀ @ gy   (in, out)        gb = Σ_n gy[n]   (out,)
 
-There is no Numba twin: the matrix products go to BLAS (through ``@``) under either backend,
-because a tuned BLAS runs a GEMM near the processor's peak, which hand-written loops do not reach
-(a Numba matmul reached about a third of it). ReLU, which usually follows, has its kernels in
-``activation.py``.
+There is no Numba twin: the matrix products go to BLAS under either backend, because a tuned
+BLAS runs a GEMM near the processor's peak, which hand-written loops do not reach (a Numba matmul
+reached about a third of it). ``matmul`` is ``a @ b`` on one BLAS thread, with a large product
+shared between the cores by minnet's own threads (``_threads.py`` says why). ReLU, which usually
+follows, has its kernels in ``activation.py``.
 """
 from __future__ import annotations
 
 import numpy as np
+
+from ._threads import matmul
 
 
 def dense_forward_numpy(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> np.ndarray:
@@ -24,7 +27,7 @@ def dense_forward_numpy(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> n
     >>> dense_forward_numpy(np.array([[1.0, 2.0]]), np.array([[1.0, 0.0], [0.5, -1.0]]), np.array([0.0, 1.0]))
     array([[ 2., -1.]])
     """
-    y = x @ w
+    y = matmul(x, w)
     if b is not None:
         y += b
     return y
@@ -35,4 +38,4 @@ def dense_backward_numpy(gy: np.ndarray, x: np.ndarray, w: np.ndarray, input_gra
 
     With input_grad=False, gx (a GEMM as large as the forward one) is skipped and returned as None.
     """
-    return (gy @ w.T if input_grad else None), x.T @ gy, gy.sum(axis=0)
+    return (matmul(gy, w.T) if input_grad else None), matmul(x.T, gy), gy.sum(axis=0)
