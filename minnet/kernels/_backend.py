@@ -8,12 +8,22 @@ loads it from its on-disk cache) for the dtypes it meets.
 
 If Numba cannot be imported, minnet warns once and every kernel runs its NumPy reference. If one
 twin fails to compile, that kernel warns once and falls back alone; the others stay fast.
+
+Two things keep the first run short. A float64 call on fewer than :data:`FLOAT64_TWIN_MIN_SIZE`
+numbers runs the reference even under "numba": those are gradient checks (a numerical gradient
+needs two forward passes per input number, so its inputs are small), and compiling every kernel a
+second time for float64 would cost them more than seconds of NumPy. And a first call that is
+still compiling after half a second prints one line saying so (:func:`_announce_compiling`).
 """
 from __future__ import annotations
 
 import contextlib
+import sys
+import threading
 import warnings
 from typing import Callable, Iterator
+
+import numpy as np
 
 BACKENDS = ("numba", "numpy")
 
@@ -21,6 +31,11 @@ _backend = "numba"
 _numba_broken: str | None = None      # why Numba could not be imported, once we know
 _NumbaError: type | None = None       # numba.core.errors.NumbaError, once Numba is imported
 KERNELS: list["Kernel"] = []          # every kernel, in the order they are defined
+
+FLOAT64_TWIN_MIN_SIZE = 4096          # smaller float64 calls run the reference (module docstring)
+COMPILE_SECONDS = 3                   # about what the first LeNet step compiles (benchmarks/test_startup.py)
+_NOTICE_AFTER = 0.5                   # seconds a first call may take before the notice is printed
+_announced = False
 
 
 def set_backend(name: str) -> None:
@@ -78,19 +93,36 @@ class Kernel:
         self.load_numba = load_numba
         self.numba: Callable | None = None         # the twin, once loaded
         self.failed: str | None = None             # why the twin cannot be used, once it failed
+        self.compiled: set = set()                 # dtypes the twin has run with
         KERNELS.append(self)
 
     def __call__(self, *args):
-        if _backend == "numba" and self.failed is None:
+        first = args[0]
+        if _backend == "numba" and self.failed is None and (
+                first.dtype != np.float64 or first.size >= FLOAT64_TWIN_MIN_SIZE):
             twin = self.numba or self._load()
             if twin is not None:
                 try:
-                    return twin(*args)
+                    if first.dtype in self.compiled:
+                        return twin(*args)
+                    return self._first_call(twin, args)
                 except Exception as exc:
-                    if not isinstance(exc, _NumbaError):
+                    if _NumbaError is None or not isinstance(exc, _NumbaError):
                         raise                      # a real error in the inputs: not ours to hide
                     self._fail(exc, "failed to compile")
         return self.reference(*args)
+
+    def _first_call(self, twin: Callable, args: tuple):
+        """Call the twin for a new dtype, which may compile it; say so if that takes a while."""
+        timer = threading.Timer(_NOTICE_AFTER, _announce_compiling)
+        timer.daemon = True
+        timer.start()
+        try:
+            result = twin(*args)
+        finally:
+            timer.cancel()
+        self.compiled.add(args[0].dtype)
+        return result
 
     def _load(self) -> Callable | None:
         if not _numba_usable():
@@ -111,9 +143,28 @@ class Kernel:
         return f"<kernel {self.name}>"
 
 
+def _announce_compiling() -> None:
+    """Print, once per process, that Numba is compiling, if it is (a first call may also just be big)."""
+    global _announced
+    if _announced:
+        return
+    try:
+        from numba.core.compiler_lock import global_compiler_lock
+        lock = global_compiler_lock._lock           # held by the thread that compiles
+        if lock.acquire(blocking=False):
+            lock.release()
+            return                                  # nobody compiles: the call is merely slow
+    except (ImportError, AttributeError):
+        pass                                        # cannot tell: say it anyway
+    _announced = True
+    print(f"minnet: compiling its kernels once (~{COMPILE_SECONDS} s); later runs load them from disk.",
+          file=sys.stderr, flush=True)
+
+
 def _reset_for_tests() -> None:
     """Forget what was learned about Numba (tests simulate a missing Numba or a failed compile)."""
     global _numba_broken, _NumbaError
     _numba_broken = _NumbaError = None
     for kernel in KERNELS:
         kernel.numba = kernel.failed = None
+        kernel.compiled = set()

@@ -14,14 +14,14 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _relu(x, y):
     for i in range(x.shape[0]):
         v = x[i]
         y[i] = 0 if v < 0 else v               # NaN is not < 0, so it stays NaN, as with np.maximum
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _relu_mask(gy, y, g):
     for i in range(gy.shape[0]):
         g[i] = gy[i] if y[i] > 0 else 0

@@ -14,7 +14,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _forward(z, labels, weight, weighted, probs):
     N, K = z.shape
     total = 0.0
@@ -37,7 +37,7 @@ def _forward(z, labels, weight, weighted, probs):
     return total / wsum
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _backward(probs, labels, weight, weighted, grad, g):
     N, K = probs.shape
     wsum = 0.0

@@ -13,7 +13,7 @@ from numba import njit
 from .conv import output_size
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _max_pool(x, offsets, sh, sw, y, argmax):
     """Max and flat argmax of each window; ``offsets`` lists the window's taps as flat shifts u·W + v.
 
@@ -47,7 +47,7 @@ def _max_pool(x, offsets, sh, sw, y, argmax):
                 args[p, i * OW + j] = at
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _max_pool_2x2(x, sh, sw, y, argmax):
     """:func:`_max_pool` for the common 2×2 window, its four taps written out (about 3× faster)."""
     N, C, H, W = x.shape
@@ -72,7 +72,7 @@ def _max_pool_2x2(x, sh, sw, y, argmax):
                 args[p, i * OW + j] = at
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _max_pool_backward(gy, argmax, gx):
     N, C, OH, OW = gy.shape
     size = gx.shape[2]
@@ -86,7 +86,7 @@ def _max_pool_backward(gy, argmax, gx):
                     gx[n, c, at] += gy[n, c, i, j]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _avg_pool(x, offsets, sh, sw, y):
     N, C, H, W = x.shape
     OH, OW = y.shape[2], y.shape[3]
@@ -103,7 +103,7 @@ def _avg_pool(x, offsets, sh, sw, y):
                 ys[p, i * OW + j] = s / T
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _avg_pool_backward(gy, offsets, sh, sw, gx):
     N, C, OH, OW = gy.shape
     H, W = gx.shape[2], gx.shape[3]

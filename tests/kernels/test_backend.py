@@ -1,7 +1,9 @@
 """The backend switch: choosing, restoring, falling back when Numba is missing or fails to compile,
 and the promises about imports and caching."""
+import contextlib
 import subprocess
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -49,7 +51,7 @@ def test_the_numpy_backend_never_touches_numba(fresh_backend, monkeypatch):
 
 def test_without_numba_one_warning_then_numpy(fresh_backend, monkeypatch):
     monkeypatch.setitem(sys.modules, "numba.core.errors", None)      # makes the import of Numba fail
-    x = np.arange(6.0).reshape(2, 3)
+    x = np.arange(6.0, dtype=np.float32).reshape(2, 3)
     with pytest.warns(RuntimeWarning, match="Numba is not usable .*Error"):
         y = K.relu_backward_mask(x, x - 2)
     np.testing.assert_array_equal(y, [[0, 0, 0], [3, 4, 5]])
@@ -62,7 +64,7 @@ def test_without_numba_one_warning_then_numpy(fresh_backend, monkeypatch):
 
 def test_a_kernel_that_fails_to_compile_falls_back_alone(fresh_backend, monkeypatch):
     numba = pytest.importorskip("numba")
-    x = np.arange(6.0).reshape(2, 3)
+    x = np.arange(6.0, dtype=np.float32).reshape(2, 3)
     K.relu_backward_mask(x, x)                                        # Numba loaded and working
     broken = numba.njit(lambda gy, y: gy.no_such_attribute)           # a typing error on first call
     monkeypatch.setattr(K._relu_backward_mask, "numba", broken)
@@ -79,8 +81,46 @@ def test_a_kernel_that_fails_to_compile_falls_back_alone(fresh_backend, monkeypa
 
 def test_errors_in_the_inputs_are_not_mistaken_for_compile_failures(fresh_backend):
     with pytest.raises(IndexError, match="argmax"):
-        K.max_pool2d_backward(np.ones((1, 1, 1, 1)), np.full((1, 1, 1, 1), 7), (1, 1, 2, 2), 2, 2)
+        K.max_pool2d_backward(np.ones((1, 1, 1, 1), np.float32), np.full((1, 1, 1, 1), 7), (1, 1, 2, 2), 2, 2)
     assert all(kernel.failed is None for kernel in _backend.KERNELS)
+
+
+def test_small_float64_calls_run_the_reference_and_large_ones_the_twin(fresh_backend, monkeypatch):
+    loaded = []
+    monkeypatch.setattr(_backend.Kernel, "_load", lambda self: loaded.append(self.name))
+    K.relu_forward(np.ones(_backend.FLOAT64_TWIN_MIN_SIZE - 1))       # a gradient check's size: no Numba
+    assert loaded == []
+    K.relu_forward(np.ones(_backend.FLOAT64_TWIN_MIN_SIZE))
+    K.relu_forward(np.ones(3, np.float32))
+    assert loaded == ["relu_forward", "relu_forward"]
+
+
+def _slow_twin(hold_compiler_lock):
+    numba = pytest.importorskip("numba")
+    from numba.core.compiler_lock import global_compiler_lock
+
+    def twin(x, *rest):
+        with (global_compiler_lock if hold_compiler_lock else contextlib.nullcontext()):
+            time.sleep(0.3)
+        return x
+    return twin
+
+
+@pytest.mark.parametrize("compiling", [True, False])
+def test_a_first_call_that_compiles_a_while_says_so_once(fresh_backend, monkeypatch, capfd, compiling):
+    monkeypatch.setattr(_backend, "_NOTICE_AFTER", 0.05)
+    monkeypatch.setattr(_backend, "_announced", False)
+    x = np.ones(3, np.float32)
+    for kernel in (K._relu_forward, K._relu_backward_mask):
+        monkeypatch.setattr(kernel, "numba", _slow_twin(compiling))
+    K.relu_forward(x)
+    K.relu_forward(x)                                                 # not the first call: no timer
+    K.relu_backward_mask(x, x)                                        # another first call: no second line
+    err = capfd.readouterr().err
+    if compiling:
+        assert err.count("minnet: compiling its kernels once") == 1, err
+    else:
+        assert "compiling" not in err                                 # merely slow, not compiling
 
 
 def _twin_modules():
