@@ -40,7 +40,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks as check
-from . import _twins, activation, batchnorm, conv, cross_entropy, dense, pool
+from . import _twins, activation, batchnorm, conv, cross_entropy, dense, optim, pool
 from ._backend import BACKENDS, Kernel, get_backend, set_backend, use_backend
 from .conv import output_size
 
@@ -52,7 +52,7 @@ __all__ = ["BACKENDS", "set_backend", "get_backend", "use_backend", "output_size
            "max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_backward",
            "batch_norm_forward", "batch_norm_backward",
            "softmax_cross_entropy_forward", "softmax_cross_entropy_backward",
-           "dense_forward", "dense_backward", "relu_forward", "relu_backward_mask"]
+           "dense_forward", "dense_backward", "relu_forward", "relu_backward_mask", "sgd_update", "adam_update"]
 
 
 # --- convolution (formulas: conv.py) ------------------------------------------------------------
@@ -269,3 +269,50 @@ def relu_backward_mask(gy: Array, y: Array) -> Array:
     gy, y = check.floats(gy, y)
     check.shape(y, gy.shape, "relu_backward_mask y")
     return _relu_backward_mask(gy, y)
+
+
+# --- optimizer updates, in place (formulas: optim.py) ----------------------------------------------
+
+# The twins give the reference's numbers bit for bit; on small parameters the reference is cheaper
+# to call, and a parameter that is not one contiguous array of one dtype is updated by it too.
+_UPDATE_TWIN_MIN_SIZE = 4096
+_sgd_update = Kernel(optim.sgd_update_numpy, lambda: _twins.optim().sgd_update_numba, _UPDATE_TWIN_MIN_SIZE)
+_adam_update = Kernel(optim.adam_update_numpy, lambda: _twins.optim().adam_update_numba, _UPDATE_TWIN_MIN_SIZE)
+
+
+def sgd_update(p: Array, g: Array, buf: Array | None, lr: float, weight_decay: float = 0.0, momentum: float = 0.0,
+               dampening: float = 0.0, nesterov: bool = False, first: bool = False) -> None:
+    """One SGD step, in place: p ← p − lr·(g + wd·p, through the momentum buffer buf if momentum ≠ 0).
+
+    buf (p's shape) is the momentum buffer, None without momentum; first=True starts it at g.
+    No temporary array the size of p is made under the "numba" backend.
+    """
+    _update_arrays(p, g, buf)
+    kernel = _sgd_update if _in_place_ok(p, g, buf) else _sgd_update.reference
+    kernel(p, g, buf, float(lr), float(weight_decay), float(momentum), float(dampening), bool(nesterov), bool(first))
+
+
+def adam_update(p: Array, g: Array, m: Array, v: Array, vmax: Array | None, lr: float, b1: float, b2: float,
+                eps: float, weight_decay: float, decoupled: bool, step: int) -> None:
+    """One Adam (or, with decoupled=True, AdamW) step, in place on p and the moments m, v (vmax for AMSGrad).
+
+    step counts from 1 (it sets the bias corrections). No temporary array the size of p is made under
+    the "numba" backend.
+    """
+    _update_arrays(p, g, m, v, vmax)
+    kernel = _adam_update if _in_place_ok(p, g, m, v, vmax) else _adam_update.reference
+    kernel(p, g, m, v, vmax, float(lr), float(b1), float(b2), float(eps), float(weight_decay), bool(decoupled),
+           int(step))
+
+
+def _update_arrays(p: Array, *others: Array | None) -> None:
+    for a in others:
+        if a is not None and a.shape != p.shape:
+            raise ValueError(f"an optimizer update got arrays of shapes {p.shape} and {a.shape}; they must match")
+
+
+def _in_place_ok(p: Array, *others: Array | None) -> bool:
+    """Whether the twin may run: every array C-contiguous, writeable where written, of p's float dtype."""
+    return p.dtype in check.FLOATS and all(a is None or (type(a) is np.ndarray and a.dtype == p.dtype
+                                                          and a.flags.c_contiguous) for a in (p, *others)) \
+        and p.flags.writeable

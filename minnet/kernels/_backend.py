@@ -87,8 +87,9 @@ class Kernel:
     function in ``minnet/kernels/__init__.py``.
     """
 
-    def __init__(self, reference: Callable, load_numba: Callable[[], Callable]) -> None:
+    def __init__(self, reference: Callable, load_numba: Callable[[], Callable], min_size: int = 0) -> None:
         self.reference = reference
+        self.min_size = min_size                   # smaller calls run the reference (cheaper to call)
         self.name = reference.__name__.removesuffix("_numpy")
         self.load_numba = load_numba
         self.numba: Callable | None = None         # the twin, once loaded
@@ -98,7 +99,7 @@ class Kernel:
 
     def __call__(self, *args):
         first = args[0]
-        if _backend == "numba" and self.failed is None and (
+        if _backend == "numba" and self.failed is None and first.size >= self.min_size and (
                 first.dtype != np.float64 or first.size >= FLOAT64_TWIN_MIN_SIZE):
             twin = self.numba or self._load()
             if twin is not None:

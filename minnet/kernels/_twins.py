@@ -25,6 +25,11 @@ def cross_entropy():
     return cross_entropy_numba
 
 
+def optim():
+    from . import optim_numba
+    return optim_numba
+
+
 def activation():
     from . import activation_numba
     return activation_numba
