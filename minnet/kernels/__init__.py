@@ -288,7 +288,7 @@ def sgd_update(p: Array, g: Array, buf: Array | None, lr: float, weight_decay: f
     No temporary array the size of p is made under the "numba" backend.
     """
     _update_arrays(p, g, buf)
-    kernel = _sgd_update if _in_place_ok(p, g, buf) else _sgd_update.reference
+    kernel = _sgd_update if p.size >= _UPDATE_TWIN_MIN_SIZE and _in_place_ok(p, g, buf) else optim.sgd_update_numpy
     kernel(p, g, buf, float(lr), float(weight_decay), float(momentum), float(dampening), bool(nesterov), bool(first))
 
 
@@ -300,7 +300,8 @@ def adam_update(p: Array, g: Array, m: Array, v: Array, vmax: Array | None, lr: 
     the "numba" backend.
     """
     _update_arrays(p, g, m, v, vmax)
-    kernel = _adam_update if _in_place_ok(p, g, m, v, vmax) else _adam_update.reference
+    kernel = _adam_update if p.size >= _UPDATE_TWIN_MIN_SIZE and _in_place_ok(p, g, m, v, vmax) \
+        else optim.adam_update_numpy
     kernel(p, g, m, v, vmax, float(lr), float(b1), float(b2), float(eps), float(weight_decay), bool(decoupled),
            int(step))
 

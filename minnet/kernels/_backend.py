@@ -33,6 +33,7 @@ _NumbaError: type | None = None       # numba.core.errors.NumbaError, once Numba
 KERNELS: list["Kernel"] = []          # every kernel, in the order they are defined
 
 FLOAT64_TWIN_MIN_SIZE = 4096          # smaller float64 calls run the reference (module docstring)
+_FLOAT64 = np.dtype(np.float64)
 COMPILE_SECONDS = 3                   # about what the first LeNet step compiles (benchmarks/test_startup.py)
 _NOTICE_AFTER = 0.5                   # seconds a first call may take before the notice is printed
 _announced = False
@@ -99,8 +100,9 @@ class Kernel:
 
     def __call__(self, *args):
         first = args[0]
-        if _backend == "numba" and self.failed is None and first.size >= self.min_size and (
-                first.dtype != np.float64 or first.size >= FLOAT64_TWIN_MIN_SIZE):
+        size = first.size
+        if _backend == "numba" and self.failed is None and size >= self.min_size and (
+                size >= FLOAT64_TWIN_MIN_SIZE or first.dtype != _FLOAT64):
             twin = self.numba or self._load()
             if twin is not None:
                 try:

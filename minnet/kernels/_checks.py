@@ -25,10 +25,13 @@ def floats(*arrays):
     strided or read-only arrays); the kernels never write to their inputs.
     """
     first = arrays[0]
-    if type(first) is np.ndarray and first.dtype in FLOATS and all(
-            a is None or (type(a) is np.ndarray and a.dtype == first.dtype and a.flags.c_contiguous
-                          and a.flags.writeable) for a in arrays):
-        return arrays                                   # the usual case, without further ado
+    if type(first) is np.ndarray and first.dtype in FLOATS:     # the usual case, checked quickly
+        dt = first.dtype
+        for a in arrays:
+            if a is not None and not (type(a) is np.ndarray and a.dtype == dt and _fits(a.flags)):
+                break
+        else:
+            return arrays
     dt = np.result_type(*[np.asarray(a).dtype for a in arrays if a is not None])
     if dt.kind not in "biuf":
         raise TypeError(f"kernels compute on real numbers, got dtype {dt}")
@@ -36,6 +39,10 @@ def floats(*arrays):
     return tuple(a if a is None or (type(a) is np.ndarray and a.dtype == dt and a.flags.c_contiguous
                                     and a.flags.writeable)
                  else np.require(a, dtype=dt, requirements=("C", "W")) for a in arrays)
+
+
+def _fits(flags) -> bool:
+    return flags.c_contiguous and flags.writeable
 
 
 def ints(value, n: int, what: str, minimum: int) -> tuple[int, ...]:

@@ -124,9 +124,12 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     The row blocks depend on the shapes only and each is one BLAS call, so the result is the same
     bit for bit with any number of threads.
     """
-    limit_blas()
+    if not _blas_limited:
+        limit_blas()
     m, n = a.shape[0], b.shape[1]
     seconds = m * n * a.shape[1] / GEMM_MACS_PER_SECOND
+    if seconds < 2 * GEMM_JOB_SECONDS:
+        return a @ b                                    # too small to split (most products)
     jobs = min(GEMM_MAX_JOBS, m // 8, int(seconds / GEMM_JOB_SECONDS))
     if jobs <= 1:
         return a @ b

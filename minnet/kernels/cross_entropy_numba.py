@@ -14,6 +14,9 @@ import numpy as np
 from numba import njit
 
 
+_NO_WEIGHT = {"f": np.ones(1, np.float32), "d": np.ones(1, np.float64)}      # read, never written
+
+
 @njit(cache=True, error_model="numpy")
 def _forward(z, labels, weight, weighted, probs):
     N, K = z.shape
@@ -57,7 +60,7 @@ def _backward(probs, labels, weight, weighted, grad, g):
 def softmax_cross_entropy_forward_numba(logits, labels, weight):
     """Numba twin of :func:`minnet.kernels.cross_entropy.softmax_cross_entropy_forward_numpy`."""
     probs = np.empty_like(logits)
-    w = np.ones(1, logits.dtype) if weight is None else weight
+    w = _NO_WEIGHT[logits.dtype.char] if weight is None else weight
     loss = _forward(logits, labels, w, weight is not None, probs)
     return np.asarray(loss, dtype=logits.dtype), probs
 
@@ -65,6 +68,6 @@ def softmax_cross_entropy_forward_numba(logits, labels, weight):
 def softmax_cross_entropy_backward_numba(probs, labels, weight, grad):
     """Numba twin of :func:`minnet.kernels.cross_entropy.softmax_cross_entropy_backward_numpy`."""
     g = np.empty_like(probs)
-    w = np.ones(1, probs.dtype) if weight is None else weight
+    w = _NO_WEIGHT[probs.dtype.char] if weight is None else weight
     _backward(probs, labels, w, weight is not None, float(grad), g)
     return g
