@@ -254,7 +254,8 @@ def dense_backward(gy: Array, x: Array, w: Array, input_grad: bool = True) -> tu
 
 # --- activations (formulas: activation.py) --------------------------------------------------------
 
-_relu_forward = Kernel(activation.relu_forward_numpy, lambda: _twins.activation().relu_forward_numba)
+# below about a thousand numbers np.maximum is quicker to call than the twin (the same values)
+_relu_forward = Kernel(activation.relu_forward_numpy, lambda: _twins.activation().relu_forward_numba, 1024)
 _relu_backward_mask = Kernel(activation.relu_backward_mask_numpy, lambda: _twins.activation().relu_backward_mask_numba)
 
 

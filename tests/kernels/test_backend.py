@@ -74,9 +74,9 @@ def test_a_kernel_that_fails_to_compile_falls_back_alone(fresh_backend, monkeypa
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         K.relu_backward_mask(x, x)                                    # no second warning
-        K.relu_forward(x)
+        K.max_pool2d_forward(np.ones((1, 1, 2, 2), np.float32), 2, 2)
     assert K.get_backend() == "numba" and "TypingError" in K._relu_backward_mask.failed
-    assert K._relu_forward.failed is None and K._relu_forward.numba is not None
+    assert K._max_pool2d_forward.failed is None and K._max_pool2d_forward.numba is not None
 
 
 def test_errors_in_the_inputs_are_not_mistaken_for_compile_failures(fresh_backend):
@@ -88,11 +88,12 @@ def test_errors_in_the_inputs_are_not_mistaken_for_compile_failures(fresh_backen
 def test_small_float64_calls_run_the_reference_and_large_ones_the_twin(fresh_backend, monkeypatch):
     loaded = []
     monkeypatch.setattr(_backend.Kernel, "_load", lambda self: loaded.append(self.name))
-    K.relu_forward(np.ones(_backend.FLOAT64_TWIN_MIN_SIZE - 1))       # a gradient check's size: no Numba
+    small, large = np.ones(_backend.FLOAT64_TWIN_MIN_SIZE - 1), np.ones(_backend.FLOAT64_TWIN_MIN_SIZE)
+    K.relu_backward_mask(small, small)                                # a gradient check's size: no Numba
     assert loaded == []
-    K.relu_forward(np.ones(_backend.FLOAT64_TWIN_MIN_SIZE))
-    K.relu_forward(np.ones(3, np.float32))
-    assert loaded == ["relu_forward", "relu_forward"]
+    K.relu_backward_mask(large, large)
+    K.relu_backward_mask(small.astype(np.float32), small.astype(np.float32))
+    assert loaded == ["relu_backward_mask", "relu_backward_mask"]
 
 
 def _slow_twin(hold_compiler_lock):
