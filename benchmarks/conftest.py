@@ -4,6 +4,7 @@ that compares implementations in the same run."""
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 import types
 from typing import Callable
@@ -185,6 +186,7 @@ def record(benchmark, times: dict[str, np.ndarray], against: str) -> dict:
     """Put the medians and each implementation's ratio to ``against`` (median, and the range over
     the rounds) into the benchmark's extra_info, where report.py finds them."""
     info = {f"{name}_ms": float(np.median(t) * 1e3) for name, t in times.items()}
+    info["load"] = os.getloadavg()[0]                        # how busy the machine was (1-minute average)
     for name, t in times.items():
         if name != against:
             per_round = t / times[against]

@@ -44,7 +44,9 @@ def ratio_table(runs) -> str:
     for (group, name), info in sorted(rows.items()):
         ratios = [k for k in info if "/" in k]
         times = ", ".join(f"{k.removesuffix('_ms').removesuffix('_s')} {_median(v):.3g} {'ms' if k.endswith('_ms') else 's'}"
-                          for k, v in info.items() if "/" not in k)
+                          for k, v in info.items() if "/" not in k and k != "load")
+        if "load" in info:
+            times += f" (load {min(info['load']):.1f}–{max(info['load']):.1f})"
         for key in ratios:
             lines.append(f"| {group} | {name} | {times} | {key} = {_spread(info[key], '{:.2f}')}× |")
     return "\n".join(lines)
