@@ -117,6 +117,7 @@ class Kernel:
 
     def _first_call(self, twin: Callable, args: tuple):
         """Call the twin for a new dtype, which may compile it; say so if that takes a while."""
+        _watch_compiling()
         timer = threading.Timer(_NOTICE_AFTER, _announce_compiling)
         timer.daemon = True
         timer.start()
@@ -146,19 +147,37 @@ class Kernel:
         return f"<kernel {self.name}>"
 
 
+_compiling = 0                        # compilations in progress, counted by _watch_compiling
+
+
+def _watch_compiling() -> None:
+    """Count Numba's compilations from now on (its "numba:compile" events; loading machine code
+    from the cache raises none), so that :func:`_announce_compiling` can tell them from slow calls."""
+    global _watching
+    if _watching:
+        return
+    _watching = True
+    from numba.core import event
+
+    class Counter(event.Listener):
+        def on_start(self, ev):
+            global _compiling
+            _compiling += 1
+
+        def on_end(self, ev):
+            global _compiling
+            _compiling -= 1
+    event.register("numba:compile", Counter())
+
+
+_watching = False
+
+
 def _announce_compiling() -> None:
     """Print, once per process, that Numba is compiling, if it is (a first call may also just be big)."""
     global _announced
-    if _announced:
+    if _announced or _compiling <= 0:
         return
-    try:
-        from numba.core.compiler_lock import global_compiler_lock
-        lock = global_compiler_lock._lock           # held by the thread that compiles
-        if lock.acquire(blocking=False):
-            lock.release()
-            return                                  # nobody compiles: the call is merely slow
-    except (ImportError, AttributeError):
-        pass                                        # cannot tell: say it anyway
     _announced = True
     print(f"minnet: compiling its kernels once (~{COMPILE_SECONDS} s); later runs load them from disk.",
           file=sys.stderr, flush=True)

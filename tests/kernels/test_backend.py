@@ -96,12 +96,12 @@ def test_small_float64_calls_run_the_reference_and_large_ones_the_twin(fresh_bac
     assert loaded == ["relu_backward_mask", "relu_backward_mask"]
 
 
-def _slow_twin(hold_compiler_lock):
+def _slow_twin(compiling):
     numba = pytest.importorskip("numba")
-    from numba.core.compiler_lock import global_compiler_lock
+    from numba.core import event
 
     def twin(x, *rest):
-        with (global_compiler_lock if hold_compiler_lock else contextlib.nullcontext()):
+        with (event.trigger_event("numba:compile", data={}) if compiling else contextlib.nullcontext()):
             time.sleep(0.3)
         return x
     return twin
