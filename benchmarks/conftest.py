@@ -163,7 +163,9 @@ def interleaved(steps: dict[str, Callable], rounds: int, block_seconds: float = 
 
     Every implementation sees the machine in the same state (another program starting, caches,
     frequency), so the ratio of two of them is worth more than either time. Returns, per name,
-    the per-call time of each round's block.
+    the per-call wall time of each round's block, and under "<name> cpu" the CPU time this process
+    spent per call (all its threads): on a machine shared with other programs the wall clock also
+    counts the time they took the cores away, the CPU time does not.
     """
     sizes = {}
     for name, step in steps.items():
@@ -171,27 +173,29 @@ def interleaved(steps: dict[str, Callable], rounds: int, block_seconds: float = 
         t0 = time.perf_counter()
         step()
         sizes[name] = max(1, int(block_seconds / max(time.perf_counter() - t0, 1e-6)))
-    times = {name: [] for name in steps}
+    times = {key: [] for name in steps for key in (name, f"{name} cpu")}
     names = list(steps)
     for r in range(rounds):
         for name in (names if r % 2 == 0 else names[::-1]):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             for _ in range(sizes[name]):
                 steps[name]()
             times[name].append((time.perf_counter() - t0) / sizes[name])
-    return {name: np.array(t) for name, t in times.items()}
+            times[f"{name} cpu"].append((time.process_time() - c0) / sizes[name])
+    return {key: np.array(t) for key, t in times.items()}
 
 
 def record(benchmark, times: dict[str, np.ndarray], against: str) -> dict:
     """Put the medians and each implementation's ratio to ``against`` (median, and the range over
-    the rounds) into the benchmark's extra_info, where report.py finds them."""
+    the rounds), in wall and in CPU time, into the benchmark's extra_info, where report.py finds them."""
     info = {f"{name}_ms": float(np.median(t) * 1e3) for name, t in times.items()}
     info["load"] = os.getloadavg()[0]                        # how busy the machine was (1-minute average)
     for name, t in times.items():
-        if name != against:
-            per_round = t / times[against]
-            info[f"{name}/{against}"] = float(np.median(t) / np.median(times[against]))
-            info[f"{name}/{against} range"] = [float(per_round.min()), float(per_round.max())]
+        base = f"{against} cpu" if name.endswith(" cpu") else against
+        if name != base:
+            per_round = t / times[base]
+            info[f"{name}/{base}"] = float(np.median(t) / np.median(times[base]))
+            info[f"{name}/{base} range"] = [float(per_round.min()), float(per_round.max())]
     benchmark.extra_info.update(info)
     return info
 

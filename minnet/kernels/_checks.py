@@ -14,6 +14,7 @@ import numpy as np
 from .conv import output_size
 
 FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_F32, _F64 = FLOATS            # NumPy's native float dtypes are single objects: `is` compares them
 
 
 def floats(*arrays):
@@ -25,10 +26,10 @@ def floats(*arrays):
     strided or read-only arrays); the kernels never write to their inputs.
     """
     first = arrays[0]
-    if type(first) is np.ndarray and first.dtype in FLOATS:     # the usual case, checked quickly
+    if type(first) is np.ndarray and (first.dtype is _F32 or first.dtype is _F64):    # the usual case, quickly
         dt = first.dtype
         for a in arrays:
-            if a is not None and not (type(a) is np.ndarray and a.dtype == dt and _fits(a.flags)):
+            if a is not None and not (type(a) is np.ndarray and a.dtype is dt and _fits(a.flags)):
                 break
         else:
             return arrays
