@@ -1,48 +1,47 @@
-"""One training step (forward, loss, backward, SGD update) of the three benchmark models,
-in minnet under each kernel backend, in PyTorch CPU, and the MLP by hand in NumPy.
+"""One training step (forward, cross-entropy, backward, SGD update) of each benchmark model.
 
-Run with ``python -m pytest benchmarks`` and turn the numbers into the ratio table with
-``python benchmarks/report.py`` (see benchmarks/README.md).
+* ``test_step_against_torch``: minnet and PyTorch CPU, same data and initial weights, timed in
+  interleaved blocks in one process (conftest.interleaved), with the shipped thread settings and
+  with one thread each. The ratio minnet ÷ torch and its range over the rounds go into
+  extra_info; ``python benchmarks/report.py`` turns them into the table of benchmarks/README.md.
+* ``test_step_against_numpy_by_hand``: the MLPs against the same step written by hand in NumPy,
+  the floor for what a framework may cost.
+* ``test_step``: each model under each kernel backend (pytest-benchmark's own statistics).
 """
 import numpy as np
 import pytest
 
-MODELS = ["mlp", "lenet", "conv1d"]
+MODELS = ["mlp", "mlp-tiny", "lenet", "conv1d", "cnn32-28", "cnn64-28", "cnn32-32", "cnn64-32", "conv1d-wide"]
 
 
+@pytest.mark.parametrize("threads", [None, 1], ids=["shipped-threads", "1-thread"])
 @pytest.mark.parametrize("model", MODELS)
-def test_minnet_step(benchmark, model, backend, minnet_step):
-    benchmark.group = f"step:{model}"
-    benchmark.name = f"minnet-{backend}"
-    step = minnet_step(model)
-    step()                                     # compile / warm up outside the timing
-    loss = benchmark(step)
-    assert np.isfinite(loss.item())
+def test_step_against_torch(benchmark, bench, quick, model, threads):
+    pytest.importorskip("torch")
+    with bench.threads(threads):
+        ours = bench.make_minnet_step(model)
+        theirs = bench.make_torch_step(model, like=ours.model)
+        assert abs(ours() - theirs()) < 1e-4                    # the same network, the same loss
+        benchmark.group, benchmark.name = f"vs-torch:{model}", "shipped threads" if threads is None else "1 thread"
+        times = benchmark.pedantic(bench.interleaved, args=({"minnet": ours, "torch": theirs}, 1 if quick else 9),
+                                   kwargs=dict(block_seconds=0 if quick else 0.1), rounds=1, iterations=1)
+    if times is not None:                                       # None under --benchmark-disable
+        bench.record(benchmark, times, against="torch")
 
 
-@pytest.mark.parametrize("model", MODELS)
-def test_torch_step(benchmark, model, torch_step):
-    benchmark.group = f"step:{model}"
-    benchmark.name = "torch"
-    step = torch_step(model)
-    step()
-    loss = benchmark(step)
-    assert np.isfinite(loss.item())
+@pytest.mark.parametrize("model", ["mlp", "mlp-tiny"])
+def test_step_against_numpy_by_hand(benchmark, bench, quick, model):
+    steps = {"minnet": bench.make_minnet_step(model), "numpy-by-hand": bench.make_numpy_mlp_step(model)}
+    benchmark.group, benchmark.name = f"vs-numpy:{model}", "shipped threads"
+    times = benchmark.pedantic(bench.interleaved, args=(steps, 1 if quick else 15),
+                               kwargs=dict(block_seconds=0 if quick else 0.05), rounds=1, iterations=1)
+    if times is not None:
+        bench.record(benchmark, times, against="numpy-by-hand")
 
 
-def test_numpy_by_hand_mlp_step(benchmark, numpy_mlp_step):
-    benchmark.group = "step:mlp"
-    benchmark.name = "numpy-by-hand"
-    step = numpy_mlp_step()
-    step()
+@pytest.mark.parametrize("model", ["mlp", "lenet", "conv1d", "cnn32-28"])
+def test_step(benchmark, bench, model, backend):
+    benchmark.group, benchmark.name = f"step:{model}", f"minnet-{backend}"
+    step = bench.make_minnet_step(model)
+    step()                                                       # compile / warm up outside the timing
     assert np.isfinite(benchmark(step))
-
-
-@pytest.mark.parametrize("implementation", ["minnet-numba", "numpy-by-hand"])
-def test_tiny_mlp_step_overhead(benchmark, implementation, minnet_step, numpy_mlp_step):
-    """An 8-8-8-2 MLP on 4 samples: the arithmetic is negligible, so this is the framework's cost."""
-    benchmark.group, benchmark.name = "step:mlp-tiny (overhead)", implementation
-    step = minnet_step("mlp-tiny") if implementation == "minnet-numba" else numpy_mlp_step("mlp-tiny")
-    step()
-    result = benchmark(step)
-    assert np.isfinite(result.item() if hasattr(result, "item") else result)

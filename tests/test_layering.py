@@ -102,17 +102,11 @@ def _string_imports(path: pathlib.Path):
         yield text, node.lineno
 
 
-# TODO(kernels dispatch): the backend still finds kernels by name; remove once it holds references.
-_COMPUTED_NAME_ALLOWED = {"kernels/_backend.py"}
-
-
 @pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_upward_import_by_string(path):
     own = "__init__" if path == PACKAGE / "__init__.py" else _part(_module_name(path))
     for text, line in _string_imports(path):
         where = f"{path.relative_to(PACKAGE)}:{line}"
-        if "{}" in text and str(path.relative_to(PACKAGE)) in _COMPUTED_NAME_ALLOWED:
-            continue
         if "{}" in text:
             assert FLOORS[own] == 6, f"{where}: an import by a computed name hides what is imported"
             continue

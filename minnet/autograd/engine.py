@@ -60,6 +60,7 @@ def run_backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
                 continue
             key = id(parent)
             pending[key] = pending[key] + pg if key in pending else pg
+        pg = None       # let go of the last gradient, so that a leaf can take it over (Tensor._accumulate_grad)
         if not retain_graph:
             if ctx._clock:
                 version.release_saved(ctx, node)

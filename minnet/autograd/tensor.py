@@ -6,6 +6,7 @@ walks those links (see ``engine.py``) and adds dL/d(leaf) into each leaf's ``.gr
 """
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,20 @@ from .dtype import check_numeric, get_default_dtype
 from .engine import run_backward
 from .ops._checks import normalize_axis
 from .version import hand_out, note_change
+
+
+def _refcount_inside_a_method() -> int:
+    """sys.getrefcount of an array that only the caller's local variable holds, seen inside a method
+    it is passed to: what :meth:`Tensor._accumulate_grad` sees for a gradient nobody else holds.
+    Measured rather than assumed, as the count depends on the interpreter (0, never adopt, off CPython)."""
+    class Probe:
+        def take(self, g):
+            return sys.getrefcount(g)
+    local = np.empty(1)
+    return Probe().take(local) if sys.implementation.name == "cpython" else 0
+
+
+_UNSHARED_REFCOUNT = _refcount_inside_a_method()
 
 
 def _as_array(data: Any, dtype) -> np.ndarray:
@@ -184,7 +199,15 @@ class Tensor:
 
     def _accumulate_grad(self, g: np.ndarray) -> None:
         if self.grad is None:
-            self.grad = np.array(g, dtype=self._data.dtype, copy=True)
+            # Take g over when nothing else holds it (a gradient a kernel just made), as PyTorch's
+            # AccumulateGrad does, instead of copying every gradient after each zero_grad(). Anything
+            # shared (the caller's array, one array handed to two inputs, a view) is copied, so that
+            # .grad never aliases other memory.
+            if (sys.getrefcount(g) <= _UNSHARED_REFCOUNT and type(g) is np.ndarray and g.base is None
+                    and g.dtype == self._data.dtype and g.flags.writeable):
+                self.grad = g
+            else:
+                self.grad = np.array(g, dtype=self._data.dtype, copy=True)
         else:
             self.grad += g
 

@@ -1,7 +1,9 @@
-"""Argument checks shared by both backends: shapes, sizes and dtypes, with messages for people.
+"""What the public kernel functions check before a kernel runs: O(1) tests that keep a compiled loop
+inside its arrays, and one conversion to a common float dtype.
 
-The kernels themselves trust their inputs (a compiled loop has no bounds checks), so every public
-kernel function checks here first, in O(shapes) time, and converts its arrays to one float dtype.
+The friendly errors (which layer, what shape was expected, what to do) are raised where the user
+calls, in ``minnet.nn`` and ``minnet.losses``; by the time a kernel runs its inputs are known to
+fit. The short messages here are for someone calling a kernel directly.
 """
 from __future__ import annotations
 
@@ -9,98 +11,80 @@ import operator
 
 import numpy as np
 
+from .conv import output_size
 
 FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_F32, _F64 = FLOATS            # NumPy's native float dtypes are single objects: `is` compares them
 
 
-def float_dtype(*arrays) -> np.dtype:
-    """The dtype a kernel computes in: float32 if the inputs are float32, else float64.
+def floats(*arrays):
+    """The arrays (None allowed) as C-contiguous, writeable arrays of their common float dtype.
 
-    Mixed float32/float64 inputs give float64 (NumPy's promotion); integers give float64; float16
-    is computed in float32.
+    float32 if the inputs are float32, else float64 (mixed float32/float64 and integers give
+    float64; float16 computes in float32). No copy when an array already fits: one memory layout
+    means one compiled version of each Numba kernel per dtype (Numba compiles separately for
+    strided or read-only arrays); the kernels never write to their inputs.
     """
+    first = arrays[0]
+    if type(first) is np.ndarray and (first.dtype is _F32 or first.dtype is _F64):    # the usual case, quickly
+        dt = first.dtype
+        for a in arrays:
+            if a is not None and not (type(a) is np.ndarray and a.dtype is dt and _fits(a.flags)):
+                break
+        else:
+            return arrays
     dt = np.result_type(*[np.asarray(a).dtype for a in arrays if a is not None])
     if dt.kind not in "biuf":
         raise TypeError(f"kernels compute on real numbers, got dtype {dt}")
-    if dt == np.float32 or (dt.kind == "f" and dt.itemsize < 4):
-        return np.dtype(np.float32)
-    return np.dtype(np.float64)
-
-
-def as_float(dt: np.dtype, *arrays):
-    """Each array as a C-contiguous, writeable ndarray of dtype dt (no copy when it already is one).
-
-    None stays None. One memory layout means one compiled version of each Numba kernel per dtype
-    (Numba compiles separately for strided or read-only arrays); the kernels never write to inputs.
-    """
+    dt = np.dtype(np.float32) if dt == np.float32 or (dt.kind == "f" and dt.itemsize < 4) else np.dtype(np.float64)
     return tuple(a if a is None or (type(a) is np.ndarray and a.dtype == dt and a.flags.c_contiguous
                                     and a.flags.writeable)
                  else np.require(a, dtype=dt, requirements=("C", "W")) for a in arrays)
 
 
+def _fits(flags) -> bool:
+    return flags.c_contiguous and flags.writeable
+
+
 def ints(value, n: int, what: str, minimum: int) -> tuple[int, ...]:
     """value as a tuple of n integers >= minimum (one integer is repeated n times)."""
-    if type(value) is int and value >= minimum:                 # the common case, quickly
-        return (value,) * n
+    if type(value) is tuple and len(value) == n and all(type(v) is int and v >= minimum for v in value):
+        return value                                    # what the layers pass
     items = (value,) * n if isinstance(value, (int, np.integer)) else tuple(value)
-    try:
-        items = tuple(operator.index(v) for v in items)
-    except TypeError:
-        raise TypeError(f"{what} must be an integer or {n} integers, got {value!r}") from None
+    items = tuple(operator.index(v) for v in items)
     if len(items) != n or any(v < minimum for v in items):
         raise ValueError(f"{what} must be {n} integer{'s' if n > 1 else ''} >= {minimum}, got {value!r}")
     return items
 
 
-def ndim(a: np.ndarray, n: int, name: str, layout: str) -> None:
-    if a.ndim != n:
-        raise ValueError(f"{name} must have {n} axes {layout}, got shape {a.shape}")
-
-
 def shape(a: np.ndarray, expected: tuple, name: str) -> None:
-    if tuple(a.shape) != tuple(expected):
-        raise ValueError(f"{name} has shape {tuple(a.shape)}, expected {tuple(expected)}")
+    if a.shape != expected:
+        raise ValueError(f"{name} has shape {a.shape}, expected {expected}")
 
 
-def conv2d(x: np.ndarray, w: np.ndarray, b, stride, padding, what: str = "conv2d"):
-    """Check a conv2d call (conv1d checks as conv2d on images one pixel high); return (stride, padding, (OH, OW))."""
-    ndim(x, 4, f"{what} input x", "(N, C, H, W)")
-    ndim(w, 4, f"{what} weight w", "(F, C, KH, KW)")
-    stride, padding = ints(stride, 2, f"{what} stride", 1), ints(padding, 2, f"{what} padding", 0)
-    if x.shape[1] != w.shape[1]:
-        raise ValueError(f"{what}: input x has {x.shape[1]} channels but weight w {w.shape} expects {w.shape[1]}")
-    if b is not None:
-        shape(b, (w.shape[0],), f"{what} bias b")
-    if 0 in w.shape:
-        raise ValueError(f"{what}: weight w has an empty axis, shape {w.shape}")
-    out = tuple((s + 2 * p - k) // st + 1 for s, p, k, st in zip(x.shape[2:], padding, w.shape[2:], stride))
+def bias(b: np.ndarray | None, w: np.ndarray) -> None:
+    if b is not None and b.shape != w.shape[:1]:
+        raise ValueError(f"conv bias has shape {b.shape}, expected one entry per filter of w {w.shape}")
+
+
+def conv2d(x_shape: tuple, w_shape: tuple, stride, padding) -> tuple:
+    """(stride, padding, (OH, OW)) of a conv2d call, or a ValueError if the shapes cannot work."""
+    stride, padding = ints(stride, 2, "conv stride", 1), ints(padding, 2, "conv padding", 0)
+    if len(x_shape) != 4 or len(w_shape) != 4 or x_shape[1] != w_shape[1] or 0 in w_shape:
+        raise ValueError(f"conv needs x (N, C, H, W) and w (F, C, KH, KW) (one axis less in 1-D), "
+                         f"got {x_shape} and {w_shape}")
+    out = (output_size(x_shape[2], w_shape[2], stride[0], padding[0]),
+           output_size(x_shape[3], w_shape[3], stride[1], padding[1]))
     if min(out) < 1:
-        size = "×".join(str(s + 2 * p) for s, p in zip(x.shape[2:], padding))
-        raise ValueError(f"{what}: kernel {'×'.join(map(str, w.shape[2:]))} is larger than the padded input {size}")
+        raise ValueError(f"conv: kernel {w_shape[2:]} does not fit the input {x_shape[2:]} padded by {padding}")
     return stride, padding, out
 
 
-def pool2d(x_shape: tuple, kernel, stride, what: str):
-    """Check a pooling call; return (kernel, stride, (OH, OW))."""
-    if len(x_shape) != 4:
-        raise ValueError(f"{what} input must have 4 axes (N, C, H, W), got shape {tuple(x_shape)}")
-    kernel = ints(kernel, 2, f"{what} kernel", 1)
-    stride = kernel if stride is None else ints(stride, 2, f"{what} stride", 1)
-    if x_shape[2] < kernel[0] or x_shape[3] < kernel[1]:
-        raise ValueError(f"{what}: window {kernel[0]}×{kernel[1]} is larger than the input "
-                         f"{x_shape[2]}×{x_shape[3]}")
-    out = ((x_shape[2] - kernel[0]) // stride[0] + 1, (x_shape[3] - kernel[1]) // stride[1] + 1)
+def pool2d(x_shape: tuple, kernel, stride) -> tuple:
+    """(kernel, stride, (OH, OW)) of a pooling call, or a ValueError if the window cannot fit."""
+    kernel = ints(kernel, 2, "pooling kernel", 1)
+    stride = kernel if stride is None else ints(stride, 2, "pooling stride", 1)
+    if len(x_shape) != 4 or x_shape[2] < kernel[0] or x_shape[3] < kernel[1]:
+        raise ValueError(f"pooling needs x (N, C, H, W) at least as large as the window {kernel}, got {x_shape}")
+    out = output_size(x_shape[2], kernel[0], stride[0]), output_size(x_shape[3], kernel[1], stride[1])
     return kernel, stride, out
-
-
-def labels(labels, n: int, k: int) -> np.ndarray:
-    """Class labels as int64 (N,), every one in [0, K)."""
-    y = np.asarray(labels)
-    if y.dtype.kind not in "iu":
-        raise TypeError(f"cross-entropy labels must be integer class indices, got dtype {y.dtype}")
-    shape(y, (n,), "cross-entropy labels")
-    if n and (y.min() < 0 or y.max() >= k):
-        bad = y[(y < 0) | (y >= k)][0]
-        raise ValueError(f"cross-entropy label {bad} is not a class index: with {k} logits per sample "
-                         f"labels must lie in 0..{k - 1}")
-    return y.astype(np.int64, copy=False)

@@ -4,6 +4,9 @@ NumPy first builds a boolean array for ``y > 0`` and then selects; the loops bel
 number once. Measured on a LeNet-sized activation (64×8×28×28, float32): forward 0.05 ms against
 0.26 ms for ``np.maximum``; backward 0.08 ms against 2.2 ms for ``np.where`` (0.14 ms for
 ``gy * mask`` with a stored mask, which would turn an infinite gradient into NaN).
+
+Like every twin, these are called through ``minnet.kernels``, which hands them C-contiguous arrays
+of one float dtype.
 """
 from __future__ import annotations
 
@@ -11,14 +14,14 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _relu(x, y):
     for i in range(x.shape[0]):
         v = x[i]
         y[i] = 0 if v < 0 else v               # NaN is not < 0, so it stays NaN, as with np.maximum
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _relu_mask(gy, y, g):
     for i in range(gy.shape[0]):
         g[i] = gy[i] if y[i] > 0 else 0
@@ -26,7 +29,6 @@ def _relu_mask(gy, y, g):
 
 def relu_forward_numba(x):
     """Numba twin of :func:`minnet.kernels.activation.relu_forward_numpy`."""
-    x = np.ascontiguousarray(x)
     y = np.empty_like(x)
     _relu(x.reshape(-1), y.reshape(-1))
     return y
@@ -34,7 +36,6 @@ def relu_forward_numba(x):
 
 def relu_backward_mask_numba(gy, y):
     """Numba twin of :func:`minnet.kernels.activation.relu_backward_mask_numpy`."""
-    gy = np.ascontiguousarray(gy)
     g = np.empty_like(gy)
-    _relu_mask(gy.reshape(-1), np.ascontiguousarray(y).reshape(-1), g.reshape(-1))
+    _relu_mask(gy.reshape(-1), y.reshape(-1), g.reshape(-1))
     return g

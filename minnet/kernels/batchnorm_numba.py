@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True, fastmath={"reassoc", "contract"})
+@njit(cache=True, error_model="numpy", fastmath={"reassoc", "contract"})
 def _channel_sums(a, b, shift, sa, sab):
     """sa[c] = Σ_{n,k} (a[n,c,k] − shift[c]),  sab[c] = Σ_{n,k} (a[n,c,k] − shift[c]) · (b[n,c,k] − shift[c]).
 
@@ -45,7 +45,7 @@ def _channel_sums(a, b, shift, sa, sab):
                 sab[c] += s2
 
 
-@njit(cache=True, fastmath={"contract"})
+@njit(cache=True, error_model="numpy", fastmath={"contract"})
 def _normalise(x, mean, inv_std, gamma, beta, xhat, y):
     """xhat = (x − mean)·inv_std and y = gamma·xhat + beta, one pass."""
     N, C, S = x.shape
@@ -58,7 +58,7 @@ def _normalise(x, mean, inv_std, gamma, beta, xhat, y):
                 y[n, c, k] = g * xh + b
 
 
-@njit(cache=True, fastmath={"contract"})
+@njit(cache=True, error_model="numpy", fastmath={"contract"})
 def _input_grad(gy, xhat, scale, gbeta, ggamma, m, gx):
     """gx = scale·(m·gy − gbeta − xhat·ggamma), one pass."""
     N, C, S = gy.shape
@@ -70,7 +70,8 @@ def _input_grad(gy, xhat, scale, gbeta, ggamma, m, gx):
 
 
 def _as_ncs(a):
-    return np.ascontiguousarray(a).reshape(a.shape[0], a.shape[1], -1)
+    """The (N, C, S) view of a C-contiguous (N, C, ...) array."""
+    return a.reshape(a.shape[0], a.shape[1], -1)
 
 
 def batch_norm_forward_numba(x, gamma, beta, eps):
@@ -85,7 +86,7 @@ def batch_norm_forward_numba(x, gamma, beta, eps):
     var = square / m
     inv_std = 1 / np.sqrt(var + eps)
     y, xhat = np.empty_like(x3), np.empty_like(x3)
-    _normalise(x3, mean, inv_std, np.ascontiguousarray(gamma, dtype=dt), np.ascontiguousarray(beta, dtype=dt), xhat, y)
+    _normalise(x3, mean, inv_std, gamma, beta, xhat, y)
     return y.reshape(x.shape), mean.astype(dt), var.astype(dt), xhat.reshape(x.shape), inv_std.astype(dt)
 
 

@@ -8,19 +8,26 @@ product at every position. Strictly it is a cross-correlation, as in PyTorch:
 where ``xp`` is ``x`` with ``ph`` rows and ``pw`` columns of zeros added on each side. Shapes:
 x (N, C, H, W), w (F, C, KH, KW), b (F,), y (N, F, OH, OW) with OH = (H + 2·ph − KH) // sh + 1.
 
-This file gathers every window of the padded input at once with
-``np.lib.stride_tricks.sliding_window_view`` (a view, no copy) and lets one ``np.tensordot``
-(a matrix product, so BLAS) do all the dot products. That is the "im2col" method. The Numba twin
-in ``conv_numba.py`` computes the same numbers with loops instead.
+This file computes it the "im2col" way. Every window the kernel visits becomes one column of a
+matrix (:func:`im2col_numpy`): the column of output position (n, i, j) lists the C·KH·KW input
+numbers under the kernel there. The weights, flattened to a (F, C·KH·KW) matrix, times that
+matrix give every output at once, one matrix product for the whole layer (so BLAS does the work):
 
-Backward, with gy = dL/dy of y's shape:
+    cols = im2col(x)                          (C·KH·KW, N·OH·OW)
+    y    = w.reshape(F, C·KH·KW) @ cols + b   (F, N·OH·OW), then reordered to (N, F, OH, OW)
 
-    gb[f]          = Σ_{n,i,j} gy[n, f, i, j]
-    gw[f, c, u, v] = Σ_{n,i,j} gy[n, f, i, j] · xp[n, c, i·sh + u, j·sw + v]   (input windows × gy)
-    gxp[n, c, i·sh + u, j·sw + v] += Σ_f gy[n, f, i, j] · w[f, c, u, v]           (every tap sends
-                                                                                  gradient back)
-and gx is gxp with the padding cut off. Where windows overlap (stride < kernel) the contributions
-add up, which is why the input gradient is written as a sum over the kernel taps (u, v).
+Backward, with gy = dL/dy of y's shape, arranged as a (F, N·OH·OW) matrix G like y above:
+
+    gb[f]          = Σ_{n,i,j} gy[n, f, i, j]                  (the rows of G summed)
+    gw[f, c, u, v] = Σ_{n,i,j} gy[n, f, i, j] · xp[n, c, i·sh + u, j·sw + v]   = G @ colsᵀ
+    gcols          = w.reshape(F, C·KH·KW)ᵀ @ G                (the gradient of every column entry)
+
+and gx adds each column entry's gradient back onto the input pixel it was copied from
+(:func:`col2im_numpy`, the adjoint of im2col), then drops the padding. Where windows overlap
+(stride < kernel) a pixel appears in several columns and its gradient contributions add up.
+
+The Numba twin in ``conv_numba.py`` computes the same numbers: with its own loops for small
+layers, and with these very matrix products, cut into slices of the batch, for wide ones.
 """
 from __future__ import annotations
 
@@ -28,8 +35,16 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 
-def conv2d_output_size(size: int, kernel: int, stride: int, padding: int) -> int:
-    """Length of the output along one axis: ``(size + 2·padding − kernel) // stride + 1``."""
+def output_size(size: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
+    """Length of a convolution's (or pooling's) output along one axis.
+
+    ``(size + 2·padding − kernel) // stride + 1``: the number of positions a window of length
+    ``kernel`` takes, moving by ``stride`` over the input padded with ``padding`` zeros per side.
+    A result below 1 means the window does not fit.
+
+    >>> output_size(28, 3, stride=1, padding=1), output_size(28, 2, stride=2)
+    (28, 14)
+    """
     return (size + 2 * padding - kernel) // stride + 1
 
 
@@ -38,9 +53,35 @@ def _pad(x: np.ndarray, ph: int, pw: int) -> np.ndarray:
     return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
 
 
-def _windows(xp: np.ndarray, kh: int, kw: int, sh: int, sw: int) -> np.ndarray:
-    """Every kh×kw window of xp that an output sees: a read-only view of shape (N, C, OH, OW, kh, kw)."""
-    return sliding_window_view(xp, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]
+def im2col_numpy(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int],
+                 padding: tuple[int, int]) -> np.ndarray:
+    """Every window of the padded input as a column: x (N, C, H, W) -> cols (C·KH·KW, N·OH·OW).
+
+    cols[(c·KH + u)·KW + v, (n·OH + i)·OW + j] = xp[n, c, i·sh + u, j·sw + v]
+
+    >>> im2col_numpy(np.arange(4.0).reshape(1, 1, 2, 2), (2, 2), (1, 1), (0, 0)).ravel()
+    array([0., 1., 2., 3.])
+    """
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    N, C = x.shape[:2]
+    windows = sliding_window_view(_pad(x, ph, pw), (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]  # (N, C, OH, OW, KH, KW)
+    OH, OW = windows.shape[2:4]
+    return windows.transpose(1, 4, 5, 0, 2, 3).reshape(C * kh * kw, N * OH * OW)
+
+
+def col2im_numpy(cols: np.ndarray, x_shape: tuple, kernel: tuple[int, int], stride: tuple[int, int],
+                 padding: tuple[int, int]) -> np.ndarray:
+    """The adjoint of :func:`im2col_numpy`: add every column entry back onto its input pixel -> (N, C, H, W)."""
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    N, C, H, W = x_shape
+    OH, OW = output_size(H, kh, sh, ph), output_size(W, kw, sw, pw)
+    gxp = np.zeros((N, C, H + 2 * ph, W + 2 * pw), dtype=cols.dtype)
+    taps = cols.reshape(C, kh, kw, N, OH, OW)
+    for u in range(kh):
+        for v in range(kw):
+            # tap (u, v) of output (i, j) read pixel (i·sh + u, j·sw + v): its gradient goes back there
+            gxp[:, :, u:u + sh * (OH - 1) + 1:sh, v:v + sw * (OW - 1) + 1:sw] += taps[:, u, v].transpose(1, 0, 2, 3)
+    return gxp[:, :, ph:ph + H, pw:pw + W]
 
 
 def conv2d_forward_numpy(x: np.ndarray, w: np.ndarray, b: np.ndarray | None,
@@ -51,13 +92,13 @@ def conv2d_forward_numpy(x: np.ndarray, w: np.ndarray, b: np.ndarray | None,
     array([[[[4., 4.],
              [4., 4.]]]])
     """
-    (sh, sw), (ph, pw) = stride, padding
-    windows = _windows(_pad(x, ph, pw), w.shape[2], w.shape[3], sh, sw)    # (N, C, OH, OW, KH, KW)
-    y = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3]))               # (N, OH, OW, F)
-    y = y.transpose(0, 3, 1, 2)                                              # (N, F, OH, OW)
+    N, _, H, W = x.shape
+    F, _, KH, KW = w.shape
+    OH, OW = output_size(H, KH, stride[0], padding[0]), output_size(W, KW, stride[1], padding[1])
+    y = w.reshape(F, -1) @ im2col_numpy(x, (KH, KW), stride, padding)        # (F, N·OH·OW)
     if b is not None:
-        y = y + b[:, None, None]
-    return np.ascontiguousarray(y)
+        y += b[:, None]
+    return np.ascontiguousarray(y.reshape(F, N, OH, OW).transpose(1, 0, 2, 3))
 
 
 def conv2d_backward_numpy(gy: np.ndarray, x: np.ndarray, w: np.ndarray,
@@ -66,22 +107,14 @@ def conv2d_backward_numpy(gy: np.ndarray, x: np.ndarray, w: np.ndarray,
 
     With input_grad=False, gx is not computed and None is returned in its place.
     """
-    (sh, sw), (ph, pw) = stride, padding
-    _, _, H, W = x.shape
-    _, _, KH, KW = w.shape
-    _, _, OH, OW = gy.shape
-    xp = _pad(x, ph, pw)
-    gw = np.tensordot(gy, _windows(xp, KH, KW, sh, sw), axes=([0, 2, 3], [0, 2, 3]))  # (F, C, KH, KW)
-    gb = gy.sum(axis=(0, 2, 3))
+    F = w.shape[0]
+    g = gy.transpose(1, 0, 2, 3).reshape(F, -1)                 # (F, N·OH·OW), columns ordered as im2col's
+    gw = (g @ im2col_numpy(x, w.shape[2:], stride, padding).T).reshape(w.shape)
+    gb = g.sum(axis=1)
     if not input_grad:
         return None, gw, gb
-    gxp = np.zeros_like(xp)
-    for u in range(KH):
-        for v in range(KW):
-            # tap (u, v) of output (i, j) read input (i·sh + u, j·sw + v): send the gradient back there
-            contribution = np.tensordot(gy, w[:, :, u, v], axes=([1], [0]))      # (N, OH, OW, C)
-            gxp[:, :, u:u + sh * (OH - 1) + 1:sh, v:v + sw * (OW - 1) + 1:sw] += contribution.transpose(0, 3, 1, 2)
-    return np.ascontiguousarray(gxp[:, :, ph:ph + H, pw:pw + W]), gw, gb
+    gx = col2im_numpy(w.reshape(F, -1).T @ g, x.shape, w.shape[2:], stride, padding)
+    return np.ascontiguousarray(gx), gw, gb
 
 
 def conv1d_forward_numpy(x: np.ndarray, w: np.ndarray, b: np.ndarray | None,

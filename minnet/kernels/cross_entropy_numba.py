@@ -3,7 +3,8 @@ NumPy calls, each making a temporary array. With 10 classes the NumPy reference 
 time starting those calls; the loop finishes before NumPy has started the third.
 
 Per row: m = max, s = Σ exp(z − m), lse = m + log s, p = exp(z − lse), loss_i = lse − z[y_i].
-The row statistics and the loss are carried in float64 whatever the input dtype.
+The row statistics and the loss are carried in float64 whatever the input dtype. The labels are
+trusted to be class indices in [0, K) (``minnet.losses`` checks them where the user calls).
 """
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+_NO_WEIGHT = {"f": np.ones(1, np.float32), "d": np.ones(1, np.float64)}      # read, never written
+
+
+@njit(cache=True, error_model="numpy")
 def _forward(z, labels, weight, weighted, probs):
     N, K = z.shape
     total = 0.0
@@ -36,7 +40,7 @@ def _forward(z, labels, weight, weighted, probs):
     return total / wsum
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _backward(probs, labels, weight, weighted, grad, g):
     N, K = probs.shape
     wsum = 0.0
@@ -55,17 +59,15 @@ def _backward(probs, labels, weight, weighted, grad, g):
 
 def softmax_cross_entropy_forward_numba(logits, labels, weight):
     """Numba twin of :func:`minnet.kernels.cross_entropy.softmax_cross_entropy_forward_numpy`."""
-    z = np.ascontiguousarray(logits)
-    probs = np.empty_like(z)
-    w = np.ones(1, z.dtype) if weight is None else np.ascontiguousarray(weight, dtype=z.dtype)
-    loss = _forward(z, np.ascontiguousarray(labels, dtype=np.int64), w, weight is not None, probs)
-    return np.asarray(loss, dtype=z.dtype), probs
+    probs = np.empty_like(logits)
+    w = _NO_WEIGHT[logits.dtype.char] if weight is None else weight
+    loss = _forward(logits, labels, w, weight is not None, probs)
+    return np.asarray(loss, dtype=logits.dtype), probs
 
 
 def softmax_cross_entropy_backward_numba(probs, labels, weight, grad):
     """Numba twin of :func:`minnet.kernels.cross_entropy.softmax_cross_entropy_backward_numpy`."""
-    p = np.ascontiguousarray(probs)
-    g = np.empty_like(p)
-    w = np.ones(1, p.dtype) if weight is None else np.ascontiguousarray(weight, dtype=p.dtype)
-    _backward(p, np.ascontiguousarray(labels, dtype=np.int64), w, weight is not None, float(grad), g)
+    g = np.empty_like(probs)
+    w = _NO_WEIGHT[probs.dtype.char] if weight is None else weight
+    _backward(probs, labels, w, weight is not None, float(grad), g)
     return g

@@ -1,4 +1,4 @@
-"""The Dense path, NumPy reference: y = x @ W + b, its gradients, and the ReLU fused onto it.
+"""The Dense path: y = x @ W + b and its gradients, in both backends.
 
 minnet's Dense weight has shape (in_features, out_features), so the layer is one matrix product:
 
@@ -8,23 +8,26 @@ Backward, with gy = dL/dy (N, out):
 
     gx = gy @ Wᵀ   (N, in)        gW = xᵀ @ gy   (in, out)        gb = Σ_n gy[n]   (out,)
 
-The matrix products go to BLAS (through ``@``) in both backends: a tuned BLAS runs a GEMM near the
-processor's peak, which hand-written loops do not reach. What Numba can still save is the passes
-over memory *around* the GEMM, hence the fused variants:
-
-    dense_relu_forward(x, W, b) = max(x @ W + b, 0)        (its backward: relu_backward_mask, then
-                                                           dense_backward)
-
-ReLU's backward, ``relu_backward_mask``, lives with the activations in ``activation.py``.
+There is no Numba twin: the matrix products go to BLAS under either backend, because a tuned
+BLAS runs a GEMM near the processor's peak, which hand-written loops do not reach (a Numba matmul
+reached about a third of it). ``matmul`` is ``a @ b`` on one BLAS thread, with a large product
+shared between the cores by minnet's own threads (``_threads.py`` says why). ReLU, which usually
+follows, has its kernels in ``activation.py``.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ._threads import matmul
+
 
 def dense_forward_numpy(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> np.ndarray:
-    """y = x @ W + b.  x (N, in), W (in, out), b (out,) or None -> y (N, out)."""
-    y = x @ w
+    """y = x @ W + b.  x (N, in), W (in, out), b (out,) or None -> y (N, out).
+
+    >>> dense_forward_numpy(np.array([[1.0, 2.0]]), np.array([[1.0, 0.0], [0.5, -1.0]]), np.array([0.0, 1.0]))
+    array([[ 2., -1.]])
+    """
+    y = matmul(x, w)
     if b is not None:
         y += b
     return y
@@ -35,9 +38,4 @@ def dense_backward_numpy(gy: np.ndarray, x: np.ndarray, w: np.ndarray, input_gra
 
     With input_grad=False, gx (a GEMM as large as the forward one) is skipped and returned as None.
     """
-    return (gy @ w.T if input_grad else None), x.T @ gy, gy.sum(axis=0)
-
-
-def dense_relu_forward_numpy(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> np.ndarray:
-    """y = max(x @ W + b, 0): a Dense layer followed by ReLU, in one call."""
-    return np.maximum(dense_forward_numpy(x, w, b), 0)
+    return (matmul(gy, w.T) if input_grad else None), matmul(x.T, gy), gy.sum(axis=0)

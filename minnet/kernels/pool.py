@@ -1,7 +1,8 @@
 """Pooling kernels, NumPy reference: 2-D max pooling and average pooling, forward and backward.
 
 Pooling summarises each kh×kw window of every channel plane by one number, moving the window by
-(sh, sw). There is no padding: OH = (H − kh) // sh + 1 and OW = (W − kw) // sw + 1.
+(sh, sw). There is no padding: OH = (H − kh) // sh + 1 and OW = (W − kw) // sw + 1
+(``output_size`` in ``conv.py``).
 
     max:  y[n, c, i, j] = max_{u,v}  x[n, c, i·sh + u, j·sw + v]
     avg:  y[n, c, i, j] = mean_{u,v} x[n, c, i·sh + u, j·sw + v]
@@ -16,11 +17,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-
-
-def pool_output_size(size: int, kernel: int, stride: int) -> int:
-    """Length of the output along one axis: ``(size − kernel) // stride + 1``."""
-    return (size - kernel) // stride + 1
 
 
 def _windows(x: np.ndarray, kernel: tuple[int, int], stride: tuple[int, int]) -> np.ndarray:
@@ -47,10 +43,11 @@ def max_pool2d_backward_numpy(gy: np.ndarray, argmax: np.ndarray, x_shape: tuple
                               kernel: tuple[int, int], stride: tuple[int, int]) -> np.ndarray:
     """Gradient of max pooling: gy (N, C, OH, OW) goes to the winners -> gx of shape x_shape."""
     N, C, H, W = x_shape
+    outputs = gy.shape[2] * gy.shape[3]
     gx = np.zeros((N * C, H * W), dtype=gy.dtype)
     planes = np.arange(N * C)[:, None]
     # add.at, not gx[...] += ...: an input that wins several overlapping windows gets every share
-    np.add.at(gx, (planes, argmax.reshape(N * C, -1)), gy.reshape(N * C, -1))
+    np.add.at(gx, (planes, argmax.reshape(N * C, outputs)), gy.reshape(N * C, outputs))
     return gx.reshape(N, C, H, W)
 
 

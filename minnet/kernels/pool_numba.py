@@ -3,15 +3,17 @@
 Each output reads its own window, so a loop over outputs is all there is to it; the loops run in
 the order the arrays are stored. The kernels are single-threaded: pooling does a few operations per
 number it reads, so waking a second thread would cost about as much as it saves (see
-``_threads.py``).
+``_threads.py``). Called through ``minnet.kernels``, which hands them C-contiguous arrays.
 """
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
 
+from .conv import output_size
 
-@njit(cache=True)
+
+@njit(cache=True, error_model="numpy")
 def _max_pool(x, offsets, sh, sw, y, argmax):
     """Max and flat argmax of each window; ``offsets`` lists the window's taps as flat shifts u·W + v.
 
@@ -45,7 +47,7 @@ def _max_pool(x, offsets, sh, sw, y, argmax):
                 args[p, i * OW + j] = at
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _max_pool_2x2(x, sh, sw, y, argmax):
     """:func:`_max_pool` for the common 2×2 window, its four taps written out (about 3× faster)."""
     N, C, H, W = x.shape
@@ -70,7 +72,7 @@ def _max_pool_2x2(x, sh, sw, y, argmax):
                 args[p, i * OW + j] = at
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _max_pool_backward(gy, argmax, gx):
     N, C, OH, OW = gy.shape
     size = gx.shape[2]
@@ -84,7 +86,7 @@ def _max_pool_backward(gy, argmax, gx):
                     gx[n, c, at] += gy[n, c, i, j]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _avg_pool(x, offsets, sh, sw, y):
     N, C, H, W = x.shape
     OH, OW = y.shape[2], y.shape[3]
@@ -101,7 +103,7 @@ def _avg_pool(x, offsets, sh, sw, y):
                 ys[p, i * OW + j] = s / T
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _avg_pool_backward(gy, offsets, sh, sw, gx):
     N, C, OH, OW = gy.shape
     H, W = gx.shape[2], gx.shape[3]
@@ -119,7 +121,7 @@ def _avg_pool_backward(gy, offsets, sh, sw, gx):
 
 def _out_shape(x_shape, kernel, stride):
     N, C, H, W = x_shape
-    return N, C, (H - kernel[0]) // stride[0] + 1, (W - kernel[1]) // stride[1] + 1
+    return N, C, output_size(H, kernel[0], stride[0]), output_size(W, kernel[1], stride[1])
 
 
 def _offsets(kernel, W):
@@ -129,7 +131,6 @@ def _offsets(kernel, W):
 
 def max_pool2d_forward_numba(x, kernel, stride):
     """Numba twin of :func:`minnet.kernels.pool.max_pool2d_forward_numpy`: returns (y, argmax)."""
-    x = np.ascontiguousarray(x)
     shape = _out_shape(x.shape, kernel, stride)
     y = np.empty(shape, x.dtype)
     argmax = np.empty(shape, np.int64)
@@ -144,13 +145,12 @@ def max_pool2d_backward_numba(gy, argmax, x_shape, kernel, stride):
     """Numba twin of :func:`minnet.kernels.pool.max_pool2d_backward_numpy`."""
     N, C, H, W = x_shape
     gx = np.zeros((N, C, H * W), gy.dtype)
-    _max_pool_backward(np.ascontiguousarray(gy), np.ascontiguousarray(argmax, dtype=np.int64), gx)
+    _max_pool_backward(gy, argmax, gx)
     return gx.reshape(N, C, H, W)
 
 
 def avg_pool2d_forward_numba(x, kernel, stride):
     """Numba twin of :func:`minnet.kernels.pool.avg_pool2d_forward_numpy`."""
-    x = np.ascontiguousarray(x)
     y = np.empty(_out_shape(x.shape, kernel, stride), x.dtype)
     _avg_pool(x, _offsets(kernel, x.shape[3]), stride[0], stride[1], y)
     return y
@@ -159,5 +159,5 @@ def avg_pool2d_forward_numba(x, kernel, stride):
 def avg_pool2d_backward_numba(gy, x_shape, kernel, stride):
     """Numba twin of :func:`minnet.kernels.pool.avg_pool2d_backward_numpy`."""
     gx = np.zeros(tuple(x_shape), gy.dtype)
-    _avg_pool_backward(np.ascontiguousarray(gy), _offsets(kernel, x_shape[3]), stride[0], stride[1], gx)
+    _avg_pool_backward(gy, _offsets(kernel, x_shape[3]), stride[0], stride[1], gx)
     return gx

@@ -5,13 +5,16 @@ Each output value is a dot product of the kernel with one window of the (zero-pa
     y[n, f, i, j] = b[f] + Σ_c Σ_u Σ_v w[f, c, u, v] · x_pad[n, c, i·sh + u, j·sw + v]
 
 (strictly a cross-correlation, as in every deep-learning library). Output size per spatial axis:
-``out = floor((in + 2·padding − kernel) / stride) + 1``. The arithmetic lives in
-``minnet.kernels`` (a NumPy reference and a Numba version behind one interface); the ops below
-only connect it to autograd.
+``out = floor((in + 2·padding − kernel) / stride) + 1`` (``minnet.kernels.output_size``). The
+arithmetic lives in ``minnet.kernels`` (a NumPy reference and a Numba version behind one
+interface); the ops below only connect it to autograd. The checks with friendly messages are made
+here, where the user calls; the kernels trust what passed them.
 """
 from __future__ import annotations
 
 from typing import Any
+
+import numpy as np
 
 from .. import init as initializers
 from .. import kernels
@@ -52,7 +55,8 @@ class Conv1DOp(Function):
         return kernels.conv1d_backward(grad, x, w, ctx.stride, ctx.padding, input_grad=ctx.needs_input_grad[0])
 
 
-def check_conv_input(name: str, shape: tuple, in_channels: int, kernel: tuple, padding: tuple) -> None:
+def check_conv_input(name: str, shape: tuple, in_channels: int, kernel: tuple, stride: tuple,
+                     padding: tuple) -> None:
     """Raise a ValueError naming the layer when ``shape`` cannot be convolved (before any kernel runs)."""
     spatial = len(kernel)
     layout = "(N, C, H, W)" if spatial == 2 else "(N, C, L)"
@@ -72,9 +76,8 @@ def check_conv_input(name: str, shape: tuple, in_channels: int, kernel: tuple, p
             hint = " Channels last? Use x.transpose(0, 3, 1, 2)."
         raise ValueError(f"{name} got input of shape {shape_str(shape)}: expected {in_channels} input "
                          f"channel{'s' if in_channels != 1 else ''} {expected}.{hint}")
-    padded = tuple(s + 2 * p for s, p in zip(shape[2:], padding))
-    if any(s < k for s, k in zip(padded, kernel)):
-        size = "×".join(str(s) for s in padded)
+    if any(kernels.output_size(*axis) < 1 for axis in zip(shape[2:], kernel, stride, padding)):
+        size = "×".join(str(s + 2 * p) for s, p in zip(shape[2:], padding))
         ksize = "×".join(str(k) for k in kernel)
         raise ValueError(f"{name} got input of shape {shape_str(shape)}: after padding "
                          f"{padding[0] if spatial == 1 else padding} the input is {size}, smaller than "
@@ -86,20 +89,39 @@ def conv2d(x: Any, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, 
     with OH = floor((H + 2·ph − KH) / sh) + 1 (likewise OW). ``stride``/``padding``: int or pair."""
     stride, padding = pair(stride, "conv2d", "stride"), pair(padding, "conv2d", "padding")
     weight = as_tensor(weight)
+    _check_weight("conv2d", weight, bias, "(out_channels, in_channels, kh, kw)")
     x = as_tensor(x, weight.dtype)
     f, c, kh, kw = weight.shape
-    check_conv_input(f"conv2d (weight {shape_str(weight.shape)})", tuple(x.shape), c, (kh, kw), padding)
+    check_conv_input(f"conv2d (weight {shape_str(weight.shape)})", tuple(x.shape), c, (kh, kw), stride, padding)
     return Conv2DOp.apply(x, weight, bias, stride=stride, padding=padding)
 
 
 def conv1d(x: Any, weight: Tensor, bias: Tensor | None = None, stride: int = 1, padding: int = 0) -> Tensor:
     """1-D convolution. x (N, C, L), weight (F, C, K), bias (F,) or None -> (N, F, OL),
     OL = floor((L + 2·padding − K) / stride) + 1."""
+    stride = positive(stride, "conv1d", "stride")
+    padding = positive(padding, "conv1d", "padding", allow_zero=True)
     weight = as_tensor(weight)
+    _check_weight("conv1d", weight, bias, "(out_channels, in_channels, k)")
     x = as_tensor(x, weight.dtype)
     f, c, k = weight.shape
-    check_conv_input(f"conv1d (weight {shape_str(weight.shape)})", tuple(x.shape), c, (k,), (padding,))
+    check_conv_input(f"conv1d (weight {shape_str(weight.shape)})", tuple(x.shape), c, (k,), (stride,), (padding,))
     return Conv1DOp.apply(x, weight, bias, stride=stride, padding=padding)
+
+
+def _check_weight(name: str, weight: Tensor, bias: Any, layout: str) -> None:
+    """The functional forms take the weight from the caller: say so if it cannot be a kernel."""
+    axes = layout.count(",") + 1
+    if weight.ndim != axes:
+        hint = {("conv2d", 3): " A 3-axis weight is a Conv1D's: use F.conv1d on (N, C, L) input.",
+                ("conv1d", 4): " A 4-axis weight is a Conv2D's: use F.conv2d on (N, C, H, W) input."}
+        raise ValueError(f"{name}: weight must have {axes} axes {layout}, got shape {shape_str(weight.shape)}."
+                         f"{hint.get((name, weight.ndim), '')}")
+    if 0 in weight.shape:
+        raise ValueError(f"{name}: weight of shape {shape_str(weight.shape)} has an empty axis")
+    if bias is not None and np.shape(bias) != (weight.shape[0],):
+        raise ValueError(f"{name}: bias must have one entry per output channel, shape ({weight.shape[0]},), "
+                         f"got {shape_str(np.shape(bias))}")
 
 
 class Conv2D(Module):
@@ -137,7 +159,7 @@ class Conv2D(Module):
 
     def forward(self, x: Any) -> Tensor:
         x = as_tensor(x, self.weight.dtype)
-        check_conv_input(self._name(), tuple(x.shape), self.in_channels, self.kernel_size, self.padding)
+        check_conv_input(self._name(), tuple(x.shape), self.in_channels, self.kernel_size, self.stride, self.padding)
         return Conv2DOp.apply(x, self.weight, self.bias, stride=self.stride, padding=self.padding)
 
     def _name(self) -> str:
@@ -176,7 +198,7 @@ class Conv1D(Module):
     def forward(self, x: Any) -> Tensor:
         x = as_tensor(x, self.weight.dtype)
         name = f"Conv1D({self.in_channels}→{self.out_channels}, kernel {self.kernel_size})"
-        check_conv_input(name, tuple(x.shape), self.in_channels, (self.kernel_size,), (self.padding,))
+        check_conv_input(name, tuple(x.shape), self.in_channels, (self.kernel_size,), (self.stride,), (self.padding,))
         return Conv1DOp.apply(x, self.weight, self.bias, stride=self.stride, padding=self.padding)
 
     def extra_repr(self) -> str:

@@ -1,11 +1,11 @@
 """Adam and AdamW: adaptive steps from running moments of the gradient (as PyTorch)."""
 from __future__ import annotations
 
-import math
 from typing import Iterable
 
 import numpy as np
 
+from .. import kernels
 from .optimizer import Optimizer, check_hyper
 
 
@@ -58,24 +58,11 @@ class Adam(Optimizer):
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = np.zeros_like(p)
         state["step"] += 1
-        t = state["step"]
-        if wd != 0:
-            if self._decoupled:
-                p *= 1 - lr * wd
-            else:
-                g = g + wd * p
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        m *= b1
-        m += (1 - b1) * g
-        v *= b2
-        v += (1 - b2) * (g * g)
-        if group["amsgrad"]:
-            np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-            v = state["max_exp_avg_sq"]
-        # The bias corrections are folded into a step size and a denominator, as PyTorch does.
-        step_size = lr / (1 - b1 ** t)
-        denom = np.sqrt(v) / math.sqrt(1 - b2 ** t) + eps
-        p -= step_size * (m / denom)
+        # the rule above, applied in place by a kernel (minnet/kernels/optim.py shows it in NumPy;
+        # the bias corrections are folded into a step size and a denominator, as PyTorch does)
+        kernels.adam_update(p, g, state["exp_avg"], state["exp_avg_sq"],
+                            state["max_exp_avg_sq"] if group["amsgrad"] else None,
+                            lr, b1, b2, eps, wd, self._decoupled, state["step"])
 
 
 class AdamW(Adam):

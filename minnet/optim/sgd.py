@@ -5,6 +5,7 @@ from typing import Iterable
 
 import numpy as np
 
+from .. import kernels
 from .optimizer import Optimizer, check_hyper
 
 
@@ -48,15 +49,11 @@ class SGD(Optimizer):
                              f"momentum={group['momentum']}, dampening={group['dampening']}")
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict, group: dict) -> None:
-        wd, mu = group["weight_decay"], group["momentum"]
-        if wd != 0:
-            g = g + wd * p
-        if mu != 0:
+        # the rule above, applied in place by a kernel (minnet/kernels/optim.py shows it in NumPy)
+        buf, first = None, False
+        if group["momentum"] != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = g.copy()
-            else:
-                buf *= mu
-                buf += (1 - group["dampening"]) * g
-            g = g + mu * buf if group["nesterov"] else buf
-        p -= group["lr"] * g
+                buf, first = state.setdefault("momentum_buffer", np.empty_like(p)), True
+        kernels.sgd_update(p, g, buf, group["lr"], group["weight_decay"], group["momentum"], group["dampening"],
+                           group["nesterov"], first)

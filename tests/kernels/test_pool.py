@@ -118,11 +118,13 @@ def test_numba_pooling_random_shapes(rng, case, dtype):
     _check_twins(rng, *case, dtype)
 
 
-def test_numba_pooling_takes_strided_inputs_and_leaves_them_alone(rng):
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_public_pooling_takes_strided_inputs_and_leaves_them_alone(rng, backend):
     x = rng.standard_normal((2, 3, 12, 10)).astype(np.float32)[:, ::-1, ::2]
     before = x.copy()
-    y, arg = pool_numba.max_pool2d_forward_numba(x, (2, 2), (2, 2))
-    np.testing.assert_array_equal(y, pool.max_pool2d_forward_numpy(x, (2, 2), (2, 2))[0])
+    with K.use_backend(backend):
+        y, arg = K.max_pool2d_forward(x, (2, 2), (2, 2))
+    np.testing.assert_array_equal(y, _naive.pool2d(before, (2, 2), (2, 2), np.max))
     np.testing.assert_array_equal(x, before)
 
 
@@ -145,11 +147,23 @@ def test_public_pooling_defaults_stride_to_kernel_and_keeps_dtype(rng, backend, 
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda x: K.max_pool2d_forward(x, 5, 1), "larger than the input"),
-    (lambda x: K.avg_pool2d_forward(x[0], 2, 2), "4 axes"),
+    (lambda x: K.max_pool2d_forward(x, 5, 1), r"window \(5, 5\)"),
+    (lambda x: K.avg_pool2d_forward(x[0], 2, 2), r"got \(1, 4, 4\)"),
     (lambda x: K.max_pool2d_forward(x, 0, 1), "kernel"),
     (lambda x: K.avg_pool2d_backward(np.ones((1, 1, 3, 3)), x.shape, 2, 2), "gy"),
 ])
 def test_public_pooling_errors_name_the_problem(call, message):
     with pytest.raises(ValueError, match=message):
         call(np.ones((1, 1, 4, 4), np.float32))
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_an_empty_batch_gives_empty_outputs_and_gradients(backend, dtype):
+    x = np.ones((0, 3, 6, 5), dtype)
+    with K.use_backend(backend):
+        y, arg = K.max_pool2d_forward(x, 2, None)
+        gx = K.max_pool2d_backward(np.ones_like(y), arg, x.shape, 2, None)
+        a = K.avg_pool2d_forward(x, (3, 2), (1, 2))
+        ga = K.avg_pool2d_backward(np.ones_like(a), x.shape, (3, 2), (1, 2))
+    assert y.shape == arg.shape == (0, 3, 3, 2) and a.shape == (0, 3, 4, 2)
+    assert gx.shape == ga.shape == x.shape and gx.dtype == ga.dtype == np.dtype(dtype)

@@ -212,14 +212,14 @@ def test_stochastic_inference_with_dropout_left_on(digits):
 
 class _BatchShifted(nn.Module):
     """Small outputs (about 0.03, like a model that predicts a small mean), shifted by exactly ``shift``
-    when the sample comes in a batch rather than alone."""
+    when the sample comes in a batch of more than 32 (diagnose compares a batch of 64 with one of 32)."""
 
     def __init__(self, shift):
         super().__init__()
         self.dense, self.shift = nn.Dense(4, 1), shift
 
     def forward(self, x):
-        return 0.03 + 0.01 * self.dense(x) + (self.shift if len(x) > 1 else 0.0)
+        return 0.03 + 0.01 * self.dense(x) + (self.shift if len(x) > 32 else 0.0)
 
 
 @pytest.mark.parametrize("shift, flagged", [(1e-7, False), (1e-2, True)])

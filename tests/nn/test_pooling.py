@@ -93,3 +93,14 @@ def test_bad_input_is_explained():
         MaxPool2D(0)
     assert repr(MaxPool2D(2)) == "MaxPool2D(kernel_size=(2, 2), stride=(2, 2))"
     assert not isinstance(AvgPool2D(2), MaxPool2D)
+
+
+@pytest.mark.parametrize("backend", ["numba", "numpy"])
+@pytest.mark.parametrize("layer", [MaxPool2D, AvgPool2D])
+def test_an_empty_batch_gives_an_empty_output_and_gradient(backend, layer):
+    # as PyTorch: a (0, 3, 8, 6) batch pools to (0, 3, 4, 3) and its gradient is (0, 3, 8, 6)
+    x = mn.Tensor(np.zeros((0, 3, 8, 6), np.float32), requires_grad=True)
+    with mn.kernels.use_backend(backend):
+        y = layer(2)(x)
+        y.sum().backward()
+    assert y.shape == (0, 3, 4, 3) and x.grad.shape == (0, 3, 8, 6) and x.grad.dtype == np.float32

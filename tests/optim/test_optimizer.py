@@ -171,3 +171,41 @@ def test_load_state_dict_restores_lr_and_checks_shapes():
     one_param = {"state": {}, "param_groups": [{**saved["param_groups"][0], "params": [0]}]}
     with pytest.raises(ValueError, match="group 0 has 1 saved parameter"):
         mn.optim.Adam(params).load_state_dict(one_param)
+
+
+def test_after_zero_grad_backward_hands_over_the_kernels_gradients_without_copying(monkeypatch):
+    import weakref
+    made = []
+    dense_backward = mn.kernels.dense_backward
+
+    def recording(*args, **kwargs):
+        grads = dense_backward(*args, **kwargs)
+        made.extend(weakref.ref(g) for g in grads[1:])           # weak: holding them would force a copy
+        return grads
+    monkeypatch.setattr(mn.kernels, "dense_backward", recording)
+    model = mn.nn.Sequential(mn.nn.Dense(5, 4), mn.nn.ReLU(), mn.nn.Dense(4, 2))
+    opt = mn.optim.SGD(model.parameters(), lr=0.1)
+    x, y = np.random.default_rng(0).standard_normal((8, 5)), np.array([0, 1] * 4)
+    for _ in range(2):
+        made.clear()
+        opt.zero_grad()
+        mn.losses.CrossEntropyLoss()(model(x), y).backward()
+        assert all(any(r() is p.grad for r in made) for p in model.parameters())
+        opt.step()
+
+
+def test_gradients_taken_over_never_alias_other_memory():
+    a, b = (mn.Tensor(np.ones(3), requires_grad=True) for _ in range(2))
+    (a + b).sum().backward()                                      # one array reaches both inputs
+    assert not np.shares_memory(a.grad, b.grad)
+    a.grad += 1
+    np.testing.assert_array_equal(b.grad, 1)
+    w, g = mn.Tensor(np.ones(3), requires_grad=True), np.full(3, 2.0)
+    (w * 1.0).backward(g)                                         # the caller's array
+    assert not np.shares_memory(w.grad, g)
+    h = w * 3.0
+    h.retain_grad()
+    w.grad = None
+    h.backward(g)                                                 # a non-leaf keeps its gradient too
+    assert not np.shares_memory(w.grad, h.grad) and not np.shares_memory(h.grad, g)
+    np.testing.assert_array_equal(w.grad, 6.0)
