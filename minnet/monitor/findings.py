@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
+# Lines of a printed report: 96 columns, so that a report shown indented (a lesson's output, a
+# log with a prefix) still fits a terminal of 100.
+WIDTH = 96
 
 
 @dataclass(frozen=True)
@@ -195,7 +198,7 @@ class Finding:
         head = f"[{self.severity}] {self.code}: {self.title}" + (f" ({', '.join(where)})" if where else "")
         body = [self.message, f"Try: {self.fix}."]
         learn = f"Learn more: {'minnet lesson ' + str(self.lesson) + '; ' if self.lesson else ''}{self.source}"
-        lines = [head] + [textwrap.fill(p, 96, initial_indent="    ", subsequent_indent="    ")
+        lines = [head] + [textwrap.fill(p, WIDTH, initial_indent="    ", subsequent_indent="    ")
                           for p in body + [learn]]
         return "\n".join(lines)
 
@@ -233,10 +236,10 @@ class Report(list):
         lines = [f"{self.title}: {verdict}"]
         lines += [str(f) for f in self]
         if self.checked:
-            lines.append(textwrap.fill("Checked: " + "; ".join(self.checked) + ".", 100,
+            lines.append(textwrap.fill("Checked: " + "; ".join(self.checked) + ".", WIDTH,
                                        subsequent_indent="    "))
         if self.skipped:
-            lines.append(textwrap.fill("Not checked: " + "; ".join(self.skipped) + ".", 100,
+            lines.append(textwrap.fill("Not checked: " + "; ".join(self.skipped) + ".", WIDTH,
                                        subsequent_indent="    "))
         return "\n".join(lines)
 
