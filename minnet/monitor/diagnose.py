@@ -390,7 +390,9 @@ class _Instruments:
 
         Too high: the typical layer moves by more than 10% of its norm per step. Too low: even the
         layer that moves most moves by less than 1e-5 of its norm (vanishing gradients make the
-        first layers' ratios tiny too, but not the last layer's: that is how the two differ).
+        first layers' ratios tiny too, but not the last layer's: that is how the two differ), yet
+        not by exactly 0: a learning rate scales a step, it cannot make it vanish. No layer moving
+        at all is zero gradients (a dead output, a zero-derivative op), which other rules name.
         """
         u = self.get("update_ratio")
         per_layer = []
@@ -410,7 +412,7 @@ class _Instruments:
                 {"update_ratio": typical, "per_layer": per_layer}, epoch=self.epoch_at(0))]
         ends = self.run.loss_start_end()
         slow = ends is None or ends[0] <= 0 or (ends[0] - ends[1]) / ends[0] < 0.5
-        if largest <= T("update_ratio_low") and slow:
+        if 0 < largest <= T("update_ratio_low") and slow:
             return [Finding(
                 "lr_too_low", "warning",
                 f"Each step changed even the fastest-moving layer's weights by only {largest:.2g} of their norm in "
