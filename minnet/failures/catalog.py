@@ -7,8 +7,17 @@ import difflib
 from .mode import FailureMode
 # architecture and initialization
 from .modes import dead_relu
+from .modes import zero_gradient_op
+from .modes import too_few_hidden_units
+from .modes import no_regularization
+from .modes import too_much_regularization
 
-ARCHITECTURE = (dead_relu,)
+ARCHITECTURE = (dead_relu,
+                zero_gradient_op,
+                too_few_hidden_units,
+                no_regularization,
+                too_much_regularization,
+                )
 TRAINING = ()
 DATA = ()
 SANITY = ()

@@ -96,3 +96,12 @@ def outputs(model, X, layer_names):
         for h in handles:
             h.remove()
     return got
+
+
+def fit_then_eval(exp, monitor):
+    """A ``train_fn`` for :class:`~minnet.failures.mode.Experiment`: ``mn.fit`` as usual, then the model
+    switched to evaluation mode, as a pipeline does before it predicts (dropout off)."""
+    history = mn.fit(exp.model, exp.loss_fn, exp.optimizer, exp.train, val=exp.val, monitor=monitor,
+                     **{"progress": False, **exp.fit_kwargs})
+    exp.model.eval()
+    return history
