@@ -8,15 +8,21 @@ from .mode import FailureMode
 # architecture and initialization
 from .modes import dead_relu
 from .modes import zero_gradient_op
+from .modes import wrong_output_activation
+from .modes import wrong_loss
 from .modes import too_few_hidden_units
 from .modes import no_regularization
 from .modes import too_much_regularization
+from .modes import dropout_left_on
 
 ARCHITECTURE = (dead_relu,
                 zero_gradient_op,
+                wrong_output_activation,
+                wrong_loss,
                 too_few_hidden_units,
                 no_regularization,
                 too_much_regularization,
+                dropout_left_on,
                 )
 TRAINING = ()
 DATA = ()
