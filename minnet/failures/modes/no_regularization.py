@@ -11,8 +11,8 @@ classes overlap, so the validation loss turns around and climbs.
 
 Symptom: how far the validation loss ends above its lowest value during training (relative to
 that lowest value), while the training loss keeps falling. It shows at 10% (``rules.overfit_rise``:
-the validation loss's epoch-to-epoch noise is a few percent); without regularization it ends 0.7
-to 4 times above its best.
+the validation loss's epoch-to-epoch noise is a few percent); without regularization it ends 90%
+to 390% above its best.
 
 Fix: weight decay (an L2 penalty, 1e-2 with Adam: 001, 003, 004) keeps the weights small and the
 boundary smooth. Dropout 0.5 after each hidden layer (001's example, ``fix="dropout"``) is the other
