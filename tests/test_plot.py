@@ -38,3 +38,36 @@ def test_lr_find_plot_marks_the_suggestion(tmp_path):
     ax = fig.axes[0]
     assert ax.get_xscale() == "log"
     assert ax.lines[-1].get_xdata()[0] == pytest.approx(result.suggested_lr)
+
+
+# ---- the catalog's own figure kinds: each draws its runs' numbers ---------------------------------
+
+def test_predictions_figure_draws_each_nets_outputs(tmp_path):
+    comparison = mn.failures.get("wrong_output_activation").compare(quick=True)
+    fig = comparison.plot(tmp_path / "predictions.png")
+    train = comparison.broken.experiment.train
+    order = np.argsort(train.X[:, 0])
+    broken_line, fixed_line = fig.axes[0].lines
+    np.testing.assert_allclose(broken_line.get_ydata(),
+                               mn.train.predict(comparison.broken.experiment.model, train.X[order]).ravel())
+    assert broken_line.get_ydata().min() >= 0 and fixed_line.get_ydata().min() < 0     # the ReLU's floor
+    mn.plot.close(fig)
+
+
+def test_confusion_figure_draws_row_normalized_matrices(tmp_path):
+    comparison = mn.failures.get("wrong_loss").compare(quick=True)
+    fig = comparison.plot(tmp_path / "confusion.png")
+    for ax, run in zip(fig.axes[:2], (comparison.broken, comparison.fixed)):
+        m = ax.images[0].get_array()
+        np.testing.assert_allclose(m.sum(axis=1), 1.0)                      # every digit occurs in validation
+        assert f"{run.symptoms['val_accuracy']:.0%}" in ax.get_title()
+    mn.plot.close(fig)
+
+
+def test_repeated_predictions_figure_varies_only_in_training_mode(tmp_path):
+    comparison = mn.failures.get("dropout_left_on").compare(quick=True)
+    fig = comparison.plot(tmp_path / "repeated.png")
+    broken_line, fixed_line = fig.axes[0].lines
+    assert np.ptp(broken_line.get_ydata()) > 0                               # dropout on: a new draw each call
+    np.testing.assert_array_equal(fixed_line.get_ydata(), comparison.fixed.symptoms["val_accuracy"])
+    mn.plot.close(fig)

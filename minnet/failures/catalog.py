@@ -6,15 +6,18 @@ import difflib
 
 from .mode import FailureMode
 from .modes import (bad_gradient, batch_too_large, cannot_overfit_tiny_batch, categorical_as_numbers,
-                    class_imbalance, clipping_hides_lr, dead_relu, exploding_gradients, forgot_zero_grad,
-                    init_too_large, init_too_small, label_changing_augmentation, label_noise, lr_too_high,
-                    lr_too_low, missing_class_in_split, missing_values, no_lr_schedule, no_preprocessing, outliers,
-                    plain_sgd_stalls, swapped_class, too_deep, too_few_epochs, too_little_data, too_many_epochs,
-                    unchecked_pipeline, unnormalized_inputs, unscaled_targets, vanishing_gradients, zero_init,
+                    class_imbalance, clipping_hides_lr, dead_relu, dropout_left_on, exploding_gradients,
+                    forgot_zero_grad, init_too_large, init_too_small, label_changing_augmentation, label_noise,
+                    lr_too_high, lr_too_low, missing_class_in_split, missing_values, no_lr_schedule,
+                    no_preprocessing, no_regularization, outliers, plain_sgd_stalls, swapped_class, too_deep,
+                    too_few_epochs, too_few_hidden_units, too_little_data, too_many_epochs,
+                    too_much_regularization, unchecked_pipeline, unnormalized_inputs, unscaled_targets,
+                    vanishing_gradients, wrong_loss, wrong_output_activation, zero_gradient_op, zero_init,
                     zero_variance_feature)
 
-ARCHITECTURE = (vanishing_gradients, exploding_gradients, dead_relu, zero_init, init_too_small, init_too_large,
-                too_deep)
+ARCHITECTURE = (vanishing_gradients, exploding_gradients, dead_relu, zero_gradient_op, wrong_output_activation,
+                wrong_loss, zero_init, init_too_small, init_too_large, too_deep, too_few_hidden_units,
+                no_regularization, too_much_regularization, dropout_left_on)
 TRAINING = (lr_too_high, lr_too_low, clipping_hides_lr, batch_too_large, too_few_epochs, too_many_epochs,
             no_lr_schedule, plain_sgd_stalls)
 DATA = (unnormalized_inputs, unscaled_targets, zero_variance_feature, unchecked_pipeline, no_preprocessing,

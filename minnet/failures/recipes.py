@@ -169,3 +169,12 @@ def range_test_lr(model, loss_fn, X, y) -> float:
     explode). The model is left as it was."""
     sgd = mn.optim.SGD(model.parameters(), lr=1e-3)
     return mn.lr_find(model, loss_fn, sgd, (X, y), start_lr=1e-4, end_lr=100.0).suggested_lr
+
+
+def fit_then_eval(exp, monitor):
+    """A ``train_fn`` for :class:`~minnet.failures.mode.Experiment`: ``mn.fit`` as usual, then the model
+    switched to evaluation mode, as a pipeline does before it predicts (dropout off)."""
+    history = mn.fit(exp.model, exp.loss_fn, exp.optimizer, exp.train, val=exp.val, monitor=monitor,
+                     **{"progress": False, **exp.fit_kwargs})
+    exp.model.eval()
+    return history

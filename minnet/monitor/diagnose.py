@@ -401,7 +401,9 @@ class _Instruments:
 
         Too high: the typical layer moves by more than 10% of its norm per step. Too low: even the
         layer that moves most moves by less than 1e-4 of its norm (vanishing gradients make the
-        first layers' ratios tiny too, but not the last layer's: that is how the two differ).
+        first layers' ratios tiny too, but not the last layer's: that is how the two differ), yet
+        not by exactly 0: a learning rate scales a step, it cannot make it vanish. No layer moving
+        at all is zero gradients (a dead output, a zero-derivative op), which other rules name.
         """
         u = self.get("update_ratio")
         per_layer = []
@@ -421,7 +423,7 @@ class _Instruments:
                 {"update_ratio": typical, "per_layer": per_layer}, epoch=self.epoch_at(0))]
         ends = self.run.loss_start_end()
         slow = ends is None or ends[0] <= 0 or (ends[0] - ends[1]) / ends[0] < 0.5
-        if largest <= T("update_ratio_low") and slow:
+        if 0 < largest <= T("update_ratio_low") and slow:
             return [Finding(
                 "lr_too_low", "warning",
                 f"Each step changed even the fastest-moving layer's weights by only {largest:.2g} of their norm in "
@@ -492,7 +494,12 @@ def _noisy_labels(logits: np.ndarray, y: np.ndarray, run: _Run) -> list[Finding]
     per_class = [float(np.mean(pred[y == c] == c)) for c in np.unique(y)]
     contradicted = (pred != y) & (p[np.arange(len(y)), y] < T("contradicted_p"))
     frac = float(np.mean(contradicted))
-    if min(per_class) >= T("competent_agreement") and frac >= T("contradicted_fraction"):
+    # A model that does no better on held-out labels than on its own training labels has not shown
+    # that the training labels are what fails it (an overconfident, badly trained model contradicts
+    # many labels too); noisy training labels are the one thing that makes validation accuracy exceed
+    # the agreement with the training labels.
+    generalizes = not run.h.val_acc or run.h.val_acc[-1] >= agree - T("agreement_tolerance")
+    if min(per_class) >= T("competent_agreement") and frac >= T("contradicted_fraction") and generalizes:
         idx = np.flatnonzero(contradicted)
         return [Finding(
             "noisy_labels", "warning",
@@ -501,7 +508,8 @@ def _noisy_labels(logits: np.ndarray, y: np.ndarray, run: _Run) -> list[Finding]
             f"samples (e.g. samples {idx[:5].tolist()}): those labels are probably wrong.",
             {"fraction": frac, "agreement": agree, "examples": idx[:10].tolist(),
              "predicted": pred[idx[:10]].tolist(), "labels": y[idx[:10]].tolist(),
-             "worst_class_agreement": min(per_class)})]
+             "worst_class_agreement": min(per_class),
+             "val_accuracy": run.h.val_acc[-1] if run.h.val_acc else None})]
     return []
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd import Tensor, no_grad
+from ..nn import Dropout
 from ..optim import Adam
 from ..train.batching import as_input, param_dtype
 from . import _probe, gradient_flow
@@ -347,8 +348,26 @@ def check_initialization(model, layers: list, loss_fn, probe: tuple, task: str, 
                     {"layer": l.name, "dead_fraction": dead, "samples": len(l.output)}, layer=l.name))
                 break
     if task in ("multiclass", "binary"):
-        found += _check_init_loss(loss_fn, out, probe, task)
+        found += _check_init_loss(loss_fn, _without_dropout(model, probe[0], out), probe, task)
     return found
+
+
+def _without_dropout(model, X: np.ndarray, out: Tensor) -> Tensor:
+    """The model's output on ``X`` with its dropout layers off (batch norm still in training mode), or
+    ``out`` if it has none. Dropout's random masks widen the spread of the logits (inverted dropout
+    keeps their mean, not their variance), which raises the loss above ln C without any fault in the
+    initialization: the init-loss check asks what the weights compute, so it reads the net without them."""
+    dropouts = [m for m in model.modules() if isinstance(m, Dropout) and m.training]
+    if not dropouts:
+        return out
+    try:
+        for m in dropouts:
+            m.eval()
+        with no_grad():
+            return model(as_input(X, param_dtype(model)))
+    finally:
+        for m in dropouts:
+            m.train()
 
 
 def _check_init_loss(loss_fn, out: Tensor, probe: tuple, task: str) -> list[Finding]:
@@ -358,12 +377,13 @@ def _check_init_loss(loss_fn, out: Tensor, probe: tuple, task: str) -> list[Find
     chance = math.log(classes)
     if task == "binary" and out.shape[-1] != 1:
         return []
-    if math.isfinite(loss) and loss - chance > T("init_loss_excess"):
+    if math.isfinite(loss) and loss - chance > max(T("init_loss_excess"), chance):
         return [Finding(
             "init_loss", "warning",
             f"The loss at initialization is {loss:.3g}, but an unsure classifier of {classes} classes scores "
-            f"ln {classes} = {chance:.3g}: the untrained model is confidently wrong, which usually means too "
-            "large initial weights.", {"loss": loss, "chance": chance, "classes": classes})]
+            f"ln {classes} = {chance:.3g} ({loss - chance:.2g} nats more): the untrained model is confidently "
+            "wrong, which usually means too large initial weights.", {"loss": loss, "chance": chance,
+                                                                     "classes": classes})]
     return []
 
 

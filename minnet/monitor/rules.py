@@ -40,8 +40,10 @@ T: dict[str, Threshold] = {
                "initialization is what Glorot & Bengio (2010) show for bad scales; a matched init keeps "
                "it within a factor of a few"),
     "init_loss_excess": Threshold(
-        1.0, "an unsure classifier has loss ln C at initialization (Karpathy's recipe, cs231n); one nat "
-             "above it means confidently wrong logits from a too-large initialization"),
+        1.0, "an unsure classifier has loss ln C at initialization (Karpathy's recipe, cs231n). Logits of "
+             "std s give about ln C + s^2/2, and a He-initialized output layer lands 0.5-1 nat above ln C; "
+             "the warning needs more than max(1 nat, ln C) above it (twice ln C for ten classes): logits of "
+             "std s > sqrt(2 max(1, ln C)), beyond the unit scale Xavier/He keep"),
     "dead_fraction": Threshold(
         0.5, "half of a ReLU layer's units never active; cs231n reports up to 40% dead with a too-high "
              "learning rate, healthy He-initialized layers have a few percent (DeepDiagnosis uses 70% "
@@ -110,6 +112,10 @@ T: dict[str, Threshold] = {
         1e-4, "two predictions of the same input (twice, or alone and in a batch) differing by more than "
               "1e-4 of the outputs' scale (at least 1) come from dropout or batch statistics, which change "
               "outputs by a sizeable fraction; float32 rounding through a few layers stays near 1e-7-1e-6"),
+    "agreement_tolerance": Threshold(
+        0.02, "noisy training labels are trusted as the cause only when validation accuracy is at least "
+              "the model's agreement with its training labels (less two points of sampling noise); a "
+              "model that merely trains badly does worse on held-out data, not better"),
     "plateau_accuracy_gain": Threshold(
         0.05, "training accuracy rising by less than five points over the last third of the epochs: "
               "it has levelled off"),

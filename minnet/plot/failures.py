@@ -9,6 +9,10 @@ A mode chooses its figure with ``figure = {"kind": ..., ...}``; the kinds, by fa
   first step, a row for broken and one for fixed, each with its std; tanh and sigmoid over their whole
   range); ``"unit_weights"`` (``layer``: its weights after training, one row per unit: symmetric units
   give identical rows); ``"curves"`` (loss and accuracy per epoch only).
+* What the trained models output (here): ``"predictions"`` (a one-feature regression's targets and
+  each run's predictions against the input); ``"confusion"`` (each run's validation confusion matrix,
+  classes read off the outputs by ``experiment.extra["decide"]``); ``"repeated_predictions"``
+  (``calls``: each model, in the mode it was left in, predicts its validation set ``calls`` times).
 * Training (``training.py``): ``"step_loss"``, ``"clipping"``, ``"schedule"``, ``"lr_grid"``,
   ``"updates"``, ``"validation"``.
 * Data (``features.py``, ``labels.py``), which show the data itself broken next to fixed:
@@ -151,8 +155,72 @@ def _curves(comparison):
     return fig
 
 
+def _symptom_panel(comparison, xlabel: str, ylabel: str, title: str):
+    """A figure of two panels: the symptom's axes (returned, to draw on) and the loss curves."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    ax = axes[0]
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    _loss_panel(axes[1], comparison)
+    return fig, ax
+
+
+def _predictions(comparison):
+    from ..train import predict
+    fig, ax = _symptom_panel(comparison, "input", "target / prediction", "what each net predicts")
+    train = comparison.broken.experiment.train
+    X, y = (train.X, train.y) if hasattr(train, "X") else train
+    ax.scatter(X[:, 0], np.ravel(y), s=6, color="0.6", label="training targets")
+    order = np.argsort(X[:, 0])
+    for run, colour, label in ((comparison.broken, BROKEN, "broken"), (comparison.fixed, FIXED, "fixed")):
+        ax.plot(X[order, 0], np.ravel(predict(run.experiment.model, X[order])), color=colour, lw=2,
+                label=f"{label}: prediction")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def _confusion(comparison):
+    from ..metrics import confusion_matrix
+    from ..train import predict
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    for ax, run, label in ((axes[0], comparison.broken, "broken"), (axes[1], comparison.fixed, "fixed")):
+        X, y = run.experiment.val
+        y = np.ravel(y).astype(int)
+        predicted = run.experiment.extra["decide"](predict(run.experiment.model, X))
+        m = confusion_matrix(y, predicted, num_classes=int(y.max()) + 1).astype(float)
+        ax.imshow(m / np.maximum(m.sum(axis=1, keepdims=True), 1), cmap="Greys", vmin=0, vmax=1)
+        ax.set_title(f"{label}: validation accuracy {np.mean(predicted == y):.0%}", fontsize=10,
+                     color=BROKEN if label == "broken" else FIXED)
+        ax.set_xlabel("predicted class")
+        ax.set_ylabel("true class")
+        ax.set_xticks(range(len(m)))
+        ax.set_yticks(range(len(m)))
+        ax.tick_params(labelsize=7)
+    _loss_panel(axes[2], comparison)
+    return fig
+
+
+def _repeated_predictions(comparison, calls: int = 20):
+    from ..autograd import Tensor, no_grad
+    fig, ax = _symptom_panel(comparison, "prediction of the same validation set, call number",
+                             "validation accuracy", "the same inputs, predicted again and again")
+    for run, colour, label in ((comparison.broken, BROKEN, "broken"), (comparison.fixed, FIXED, "fixed")):
+        X, y = run.experiment.val
+        model = run.experiment.model
+        with no_grad():
+            classes = np.stack([model(Tensor(X)).data.argmax(axis=1) for _ in range(calls)])
+        changed = np.mean(np.any(classes != classes[0], axis=0))
+        mode = "training" if model.training else "evaluation"
+        ax.plot(range(1, calls + 1), np.mean(classes == np.ravel(y), axis=1), color=colour, marker="o", ms=4,
+                label=f"{label} ({mode} mode): {changed:.0%} of images changed class")
+    ax.legend(fontsize=7)
+    return fig
+
+
 _KINDS = {"monitor": _monitor, "gradient_by_depth": _gradient_by_depth,
           "activation_histograms": _activation_histograms, "unit_weights": _unit_weights, "curves": _curves,
+          "predictions": _predictions, "confusion": _confusion, "repeated_predictions": _repeated_predictions,
           # the training modes: steps, clipping, schedules, grids, updates, validation (training.py)
           "clipping": training.clipping, "step_loss": training.step_loss, "schedule": training.schedule,
           "lr_grid": training.lr_grid, "updates": training.updates, "validation": training.validation,

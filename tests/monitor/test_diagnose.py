@@ -268,6 +268,17 @@ def test_zero_gradient_names_the_op_and_is_not_called_a_low_learning_rate(digits
     assert "gradients are exactly zero" in report.get("not_learning").message
 
 
+
+def test_a_dead_output_that_never_moves_is_not_a_low_learning_rate():
+    X, y = mn.data.sine(300, seed=0)
+    mn.manual_seed(0)
+    m = R.mlp([1, 32, 32, 1], final="relu")
+    m[4].bias.data[...] = -100.0                       # the output ReLU is 0 for every sample: no step moves
+    history, report = _run(m, mn.optim.Adam(m.parameters(), lr=1e-2), (X, y), None, 5, loss=MSE)
+    assert all(np.all(v == 0) for v in history.monitor.get("update_ratio").values())
+    assert "dead_relu" in report.codes and "not_learning" in report.codes
+    assert "lr_too_low" not in report.codes
+
 def test_each_finding_once_with_the_epoch_it_first_appeared(digits):
     Xtr, ytr, Xv, yv = digits
     mn.manual_seed(0)

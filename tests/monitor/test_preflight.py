@@ -192,6 +192,27 @@ def test_saturated_units_and_init_loss_with_large_init():
     assert report.get("init_loss").evidence["loss"] > np.log(10) + 1
 
 
+
+def _dropout_mlp(p, init, seed=0):
+    mn.manual_seed(seed)
+    return nn.Sequential(nn.Dense(64, 100, init=init), nn.ReLU(), nn.Dropout(p),
+                         nn.Dense(100, 100, init=init), nn.ReLU(), nn.Dropout(p), nn.Dense(100, 10, init="xavier"))
+
+
+def test_init_loss_reads_the_net_without_dropout():
+    # Dropout's masks widen the logits' spread: in training mode this healthy net scores far more than
+    # ln 10 + 1 at initialization, but nothing is wrong with its weights, so no init_loss.
+    Xd, yd, _, _ = _digits()
+    model = _dropout_mlp(0.7, "he")
+    with mn.no_grad():
+        noisy = CE(model(mn.Tensor(Xd[:256])), yd[:256]).item()
+    assert noisy > np.log(10) + 1
+    assert "init_loss" not in mn.preflight(model, CE, (Xd, yd), overfit=False).codes
+    assert model.training and all(m.training for m in model.modules())
+    # too large weights are still caught with dropout in the net
+    large = _dropout_mlp(0.7, lambda s, fi, fo, rng: rng.standard_normal(s))
+    assert "init_loss" in mn.preflight(large, CE, (Xd, yd), overfit=False).codes
+
 def test_dead_relu_at_init_from_a_large_negative_bias():
     X, y = mn.data.moons(200, seed=0)
     model = _mlp(2, 2)
