@@ -18,6 +18,7 @@ reads top to bottom like a lab sheet (see ``modes/dead_relu.py``).
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Callable, Sequence
@@ -151,23 +152,31 @@ class FailureMode:
         return values
 
     def run(self, broken: bool = True, seed: int = 0, quick: bool = False, **knobs: Any) -> Run:
-        """Train the broken (or fixed) setting with seed ``seed`` and measure it; see :class:`Run`."""
+        """Train the broken (or fixed) setting with seed ``seed`` and measure it; see :class:`Run`.
+
+        A broken run is meant to go wrong: its divergence and NumPy's overflow warnings are not
+        printed, because the run's findings report them (``diverged``, with fit's message, and the rest).
+        """
         settings = self.settings(broken, **knobs)
         start = time.perf_counter()
         mn.manual_seed(seed)
-        exp = self.experiment(SimpleNamespace(**settings), quick)
-        pre = mn.preflight(exp.model, exp.loss_fn, exp.train, exp.val)
-        monitor = mn.monitor.Monitor(exp.model, every=exp.monitor_every, histograms=exp.histograms)
-        if exp.train_fn is not None:
-            history = exp.train_fn(exp, monitor)
-        else:
-            kwargs = {"progress": False, **exp.fit_kwargs}
-            history = mn.fit(exp.model, exp.loss_fn, exp.optimizer, exp.train, val=exp.val, monitor=monitor,
-                             **kwargs)
-        diagnosis = mn.diagnose(history, exp.model, train=exp.train, val=exp.val)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)          # DivergenceWarning is one
+            exp = self.experiment(SimpleNamespace(**settings), quick)
+            pre = mn.preflight(exp.model, exp.loss_fn, exp.train, exp.val)
+            monitor = mn.monitor.Monitor(exp.model, every=exp.monitor_every, histograms=exp.histograms)
+            if exp.train_fn is not None:
+                history = exp.train_fn(exp, monitor)
+            else:
+                kwargs = {"progress": False, **exp.fit_kwargs}
+                history = mn.fit(exp.model, exp.loss_fn, exp.optimizer, exp.train, val=exp.val, monitor=monitor,
+                                 **kwargs)
+            diagnosis = mn.diagnose(history, exp.model, train=exp.train, val=exp.val)
         findings = mn.monitor.Report(list(pre) + list(diagnosis), title=f"{self.name} findings")
         run = Run(self, broken, seed, settings, history, monitor, exp, {}, False, findings, pre, diagnosis, 0.0)
-        run.symptoms = {k: float(v) for k, v in self.measure(run).items()}
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            run.symptoms = {k: float(v) for k, v in self.measure(run).items()}
         run.shows_symptom = bool(self.shows(run.symptoms))
         run.seconds = time.perf_counter() - start
         return run
