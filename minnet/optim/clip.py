@@ -28,6 +28,15 @@ def _with_grads(params) -> list[Tensor]:
     return [p for p in params if p.grad is not None]
 
 
+def _limit(value, name: str, where: str) -> float:
+    """``value`` as a float >= 0, or an error that names the argument and what it got."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{where}: {name} must be a number >= 0, got {value!r} ({type(value).__name__})")
+    if not value >= 0:
+        raise ValueError(f"{where}: {name} must be >= 0, got {value!r}")
+    return float(value)
+
+
 def clip_grad_norm(params: Iterable[Tensor] | Tensor, max_norm: float, norm_type: float = 2.0,
                    error_if_nonfinite: bool = False) -> float:
     r"""Scale all gradients together so that their joint norm is at most ``max_norm``.
@@ -44,8 +53,7 @@ def clip_grad_norm(params: Iterable[Tensor] | Tensor, max_norm: float, norm_type
     in float32 is measured in float64). If it is NaN the gradients become NaN, and if it is inf
     they become zeros and NaNs, as in PyTorch, unless ``error_if_nonfinite=True``, which raises.
     """
-    if not (max_norm >= 0):
-        raise ValueError(f"clip_grad_norm: max_norm must be >= 0, got {max_norm!r}")
+    max_norm = _limit(max_norm, "max_norm", "clip_grad_norm")
     q = float(norm_type)
     if not q > 0:
         raise ValueError(f"clip_grad_norm: norm_type must be > 0 (or inf), got {norm_type!r}")
@@ -87,8 +95,7 @@ def clip_grad_value(params: Iterable[Tensor] | Tensor, clip_value: float) -> Non
 
     ``g <- min(max(g, -c), c)`` elementwise; parameters with ``.grad is None`` are ignored.
     """
-    if not (clip_value >= 0):
-        raise ValueError(f"clip_grad_value: clip_value must be >= 0, got {clip_value!r}")
+    clip_value = _limit(clip_value, "clip_value", "clip_grad_value")
     for p in _with_grads(params):
         np.clip(p.grad, -clip_value, clip_value, out=p.grad)
 

@@ -69,6 +69,14 @@ def test_bad_limits():
         mn.optim.clip_grad_value(_params([1.0]), -1)
 
 
+@pytest.mark.parametrize("limit", ["1", None, True, [1.0]])
+def test_a_limit_that_is_not_a_number_is_named(limit):
+    with pytest.raises(TypeError, match=r"clip_grad_norm: max_norm must be a number >= 0, got"):
+        mn.optim.clip_grad_norm(_params([1.0]), limit)
+    with pytest.raises(TypeError, match=r"clip_grad_value: clip_value must be a number >= 0, got"):
+        mn.optim.clip_grad_value(_params([1.0]), limit)
+
+
 @pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.0, math.inf])
 def test_matches_torch(norm_type):
     torch = pytest.importorskip("torch")
