@@ -188,7 +188,7 @@ class _Run:
         rise = val[-1] / val[best] - 1 if val[best] > 0 else 0.0
         gap = (h.train_acc[-1] - h.val_acc[-1]) if h.train_acc and h.val_acc else None
         turned = best <= len(val) - 3 and rise >= T("overfit_rise") and tr[-1] < tr[best] and \
-            (gap is None or gap >= T("overfit_gap"))
+            val[-1] - val[best] >= T("overfit_rise_sigmas") * _scatter(val) and (gap is None or gap >= T("overfit_gap"))
         apart = gap is not None and gap >= T("overfit_large_gap")
         if not (turned or apart):
             return []
@@ -543,3 +543,15 @@ def _stochastic_inference(model, X: np.ndarray) -> list[Finding]:
             "batch norm must use its running statistics when predicting.",
             {"training_mode": mode, "max_difference": differ, "batch_dependence": batch})]
     return []
+
+
+def _scatter(curve: np.ndarray) -> float:
+    """The standard deviation of a curve's epoch-to-epoch noise around its own trend.
+
+    A smooth trend has second differences near zero; independent noise of deviation sigma gives
+    second differences of deviation sigma·√6, whose median absolute value is 0.6745·sigma·√6. So
+    sigma = median|v[i+1] - 2·v[i] + v[i-1]| / (0.6745·√6), which a few wild epochs do not inflate.
+    """
+    second = np.abs(np.diff(curve, 2))
+    return float(np.median(second)) / (0.6745 * np.sqrt(6)) if second.size else 0.0
+

@@ -79,6 +79,11 @@ T: dict[str, Threshold] = {
     "overfit_rise": Threshold(
         0.1, "validation loss 10% above its minimum while the training loss keeps falling; epoch-to-epoch "
              "noise of a validation loss on ~100+ samples is a few percent"),
+    "overfit_rise_sigmas": Threshold(
+        3.0, "the rise must stand three standard deviations above the validation loss's own scatter around "
+             "its trend, estimated from the median absolute second difference of the epochs "
+             "(sigma = median|v[i+1] - 2 v[i] + v[i-1]| / (0.6745 * sqrt 6)); a loss that bounces from epoch "
+             "to epoch, as with a learning rate too high, rises and falls by more than 10% without overfitting"),
     "overfit_gap": Threshold(
         0.05, "training accuracy five points above validation accuracy at the end (with a rising "
               "validation loss)"),

@@ -288,3 +288,29 @@ def test_each_finding_once_with_the_epoch_it_first_appeared(digits):
     f = report.get("dead_relu")
     assert f.epoch is not None and 1 <= f.epoch <= h.epochs_run
     assert f.lesson == 8 and "002_" in f.source and "Try:" in str(f)
+
+
+def _curves(train_loss, val_loss):
+    h = mn.History()
+    h.train_loss, h.val_loss = list(train_loss), list(val_loss)
+    return h
+
+
+def test_a_steady_rise_of_the_validation_loss_is_overfitting():
+    epochs = np.arange(20)
+    val = 0.5 + 0.002 * (epochs - 8) ** 2                  # smooth: lowest at epoch 9, then up 26%
+    report = mn.diagnose(_curves(1.0 / (1 + epochs), val))
+    f = report.get("overfitting")
+    assert f is not None and f.evidence["best_epoch"] == 9 and f.evidence["rise"] > 0.25, str(report)
+
+
+def test_a_bouncing_validation_loss_is_not_overfitting():
+    # the same trend with epoch-to-epoch noise of 0.2 (a learning rate too high): the end sits 0.16
+    # above the best epoch, 26% higher, but that is within the noise, so nothing says overfitting
+    epochs = np.arange(20)
+    noise = 0.2 * np.where(epochs % 2 == 0, 1.0, -1.0)
+    val = 0.7 + 0.002 * (epochs - 8) ** 2 + noise
+    report = mn.diagnose(_curves(1.0 / (1 + epochs), val))
+    best = int(np.argmin(val))
+    assert val[-1] / val[best] - 1 >= 0.1                  # the old rule alone would have fired
+    assert "overfitting" not in report.codes, str(report)
