@@ -1,7 +1,6 @@
-"""The sanity-check modes' figures: an op's slope from its backward against central differences, and
-a one-feature regression's fit.
+"""The sanity-check modes' figure: an op's slope from its backward against central differences.
 
-Each function draws one figure kind of ``minnet.plot.failures`` (see there) for a broken/fixed comparison.
+The function draws one figure kind of ``minnet.plot.failures`` (see there) for a broken/fixed comparison.
 """
 from __future__ import annotations
 
@@ -45,21 +44,4 @@ def gradient_check(comparison, x_range: tuple = (-3.0, 3.0)):
     ax.set_title("total gradient norm", fontsize=10)
     ax.legend(fontsize=7)
     _loss_panel(axes[2], comparison)
-    return fig
-
-
-def fit_1d(comparison):
-    from ..train import predict
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
-    ax = axes[0]
-    X, y = comparison.broken.experiment.train
-    grid = np.linspace(X.min(), X.max(), 200, dtype=X.dtype).reshape(-1, 1)
-    ax.scatter(X.reshape(-1), np.reshape(y, -1), color="black", zorder=3, label="training samples")
-    for run, colour, label in ((comparison.broken, BROKEN, "broken"), (comparison.fixed, FIXED, "fixed")):
-        ax.plot(grid.reshape(-1), predict(run.experiment.model, grid).reshape(-1), color=colour, label=f"{label} model")
-    ax.set_xlabel("input")
-    ax.set_ylabel("target / prediction")
-    ax.set_title("what the trained model predicts", fontsize=10)
-    ax.legend(fontsize=7)
-    _loss_panel(axes[1], comparison)
     return fig

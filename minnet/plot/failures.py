@@ -19,7 +19,7 @@ A mode chooses its figure with ``figure = {"kind": ..., ...}``; the kinds, by fa
   ``"feature_scales"``, ``"target_scale"``, ``"nan_map"``, ``"encoding"``, ``"outliers_fit"``,
   ``"frames"``, ``"samples"``, ``"class_counts"``.
 * Sanity checks (``checks.py``): ``"gradient_check"`` (an op's slope from its backward against central
-  differences), ``"fit_1d"`` (a one-feature regression's fit).
+  differences).
 
 Each module's docstring says what its kinds read from the runs. Every figure ends with the loss curves
 of both runs, so the symptom sits next to its consequence.
@@ -171,10 +171,13 @@ def _predictions(comparison):
     fig, ax = _symptom_panel(comparison, "input", "target / prediction", "what each net predicts")
     train = comparison.broken.experiment.train
     X, y = (train.X, train.y) if hasattr(train, "X") else train
-    ax.scatter(X[:, 0], np.ravel(y), s=6, color="0.6", label="training targets")
-    order = np.argsort(X[:, 0])
+    ax.scatter(X[:, 0], np.ravel(y), s=6 if len(X) > 50 else 20, color="0.4", label="training targets",
+               zorder=3)
+    # one feature: the prediction on a fine grid, which shows the curve between the samples too
+    inputs = (np.linspace(X.min(), X.max(), 200, dtype=X.dtype).reshape(-1, 1) if X.shape[1] == 1
+              else X[np.argsort(X[:, 0])])
     for run, colour, label in ((comparison.broken, BROKEN, "broken"), (comparison.fixed, FIXED, "fixed")):
-        ax.plot(X[order, 0], np.ravel(predict(run.experiment.model, X[order])), color=colour, lw=2,
+        ax.plot(inputs[:, 0], np.ravel(predict(run.experiment.model, inputs)), color=colour, lw=2,
                 label=f"{label}: prediction")
     ax.legend(fontsize=7)
     return fig
@@ -229,4 +232,4 @@ _KINDS = {"monitor": _monitor, "gradient_by_depth": _gradient_by_depth,
           "nan_map": features.nan_map, "encoding": features.encoding, "outliers_fit": features.outliers_fit,
           "frames": features.frames, "samples": labels.samples, "class_counts": labels.class_counts,
           # the sanity checks (checks.py)
-          "gradient_check": checks.gradient_check, "fit_1d": checks.fit_1d}
+          "gradient_check": checks.gradient_check}

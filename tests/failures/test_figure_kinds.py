@@ -29,12 +29,12 @@ def test_gradient_check_figure(tmp_path):
         mn.plot.close(fig)
 
 
-def test_fit_1d_figure_shows_the_broken_model_flat(tmp_path):
+def test_predictions_figure_shows_the_broken_model_flat(tmp_path):
     fig = mn.failures.get("cannot_overfit_tiny_batch").compare(quick=True).plot(tmp_path / "fit.png")
     try:
         assert (tmp_path / "fit.png").stat().st_size > 10_000
         lines = {line.get_label(): line.get_ydata() for line in fig.axes[0].get_lines()}
         spread = {k: np.ptp(v) for k, v in lines.items()}
-        assert spread["broken model"] < 0.1 * spread["fixed model"]    # it predicts the mean everywhere
+        assert spread["broken: prediction"] < 0.1 * spread["fixed: prediction"]    # it predicts the mean everywhere
     finally:
         mn.plot.close(fig)

@@ -56,7 +56,7 @@ class CannotOverfitTinyBatch(FailureMode):
                "(mean squared error / variance); shows at >= 0.1")
     lesson = 14
     findings = frozenset({"cannot_overfit_batch"})
-    figure = {"kind": "fit_1d"}
+    figure = {"kind": "predictions"}
     knobs = (
         Knob("fix", "what to change: nothing, the targets' shape (N, 1), or the predictions' shape (N,)",
              broken="none", fixed="reshape_targets", choices=("none", "reshape_targets", "flatten_predictions")),
