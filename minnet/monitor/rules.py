@@ -94,7 +94,10 @@ T: dict[str, Threshold] = {
     "underfit_accuracy": Threshold(
         0.8, "training accuracy below 80% at the end on a task the model is meant to fit"),
     "underfit_r2": Threshold(
-        0.8, "a regression explaining less than 80% of the training targets' variance at the end"),
+        0.8, "a regression explaining less than 80% of the training targets' variance at the end. A curve "
+             "alone cannot tell a capacity ceiling from noise in the targets: on data whose noise is more "
+             "than a fifth of the targets' variance this fires on a model that fits all there is to fit, "
+             "so the finding's message states R^2 for the reader to weigh"),
     "plateau_slope": Threshold(
         0.01, "less than 1% relative improvement of the training loss per epoch over the last third "
               "of training: the curve has flattened"),
