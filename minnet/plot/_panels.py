@@ -3,6 +3,7 @@ every comparison figure ends with (so the symptom sits next to its consequence).
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 BROKEN, FIXED = "#cf222e", "#1a7f37"
 
@@ -22,18 +23,31 @@ def epoch_axis(history, x: str = "epoch") -> np.ndarray:
 
 def loss_panel(ax, comparison, x: str = "epoch") -> None:
     """Training (solid) and validation (dashed) loss per epoch of both runs; log scale when they span
-    more than a factor of 50; a dotted line where a run diverged. ``x``: see :func:`epoch_axis`."""
+    more than a factor of 50; a dotted line where a run diverged. ``x``: see :func:`epoch_axis`.
+
+    Runs of fewer than four epochs (quick settings) draw the training loss of every step instead, so
+    the panel shows a curve rather than a dot or two."""
+    few = all(len(r.history.train_loss) < 4 and r.history.step_loss for r in (comparison.broken, comparison.fixed))
+    x = "step" if few else x
     for run, colour, label in runs(comparison):
         h = run.history
         epochs = epoch_axis(h, x)
-        ax.plot(epochs[:len(h.train_loss)], h.train_loss, color=colour, marker="o", ms=3, label=f"{label}: train")
+        if few:
+            ax.plot(np.arange(1, len(h.step_loss) + 1), h.step_loss, color=colour, lw=1, label=f"{label}: train")
+        else:
+            ax.plot(epochs[:len(h.train_loss)], h.train_loss, color=colour, marker="o", ms=3,
+                    label=f"{label}: train")
         if h.val_loss:
-            ax.plot(epochs[:len(h.val_loss)], h.val_loss, color=colour, ls="--", label=f"{label}: validation")
+            ax.plot(epochs[:len(h.val_loss)], h.val_loss, color=colour, ls="--", marker="s" if few else None, ms=4,
+                    label=f"{label}: validation")
         if h.diverged is not None:
-            ax.axvline(epochs[min(h.diverged.epoch, len(epochs)) - 1], color=colour, lw=0.8, ls=":")
+            where = h.diverged.global_step if few else epochs[min(h.diverged.epoch, len(epochs)) - 1]
+            ax.axvline(where, color=colour, lw=0.8, ls=":")
     ax.set_xlabel(x)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))     # epochs and steps are whole numbers
     ax.set_ylabel("loss")
-    values = [v for r in (comparison.broken, comparison.fixed) for v in r.history.train_loss + r.history.val_loss
+    values = [v for r in (comparison.broken, comparison.fixed)
+              for v in (r.history.step_loss if few else r.history.train_loss) + r.history.val_loss
               if np.isfinite(v) and v > 0]
     if values and max(values) / min(values) > 50:
         ax.set_yscale("log")
