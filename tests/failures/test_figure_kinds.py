@@ -38,3 +38,17 @@ def test_predictions_figure_shows_the_broken_model_flat(tmp_path):
         assert spread["broken: prediction"] < 0.1 * spread["fixed: prediction"]    # it predicts the mean everywhere
     finally:
         mn.plot.close(fig)
+
+
+def test_a_run_of_one_epoch_shows_its_loss_per_step():
+    comparison = mn.failures.get("vanishing_gradients").compare(quick=True)
+    assert len(comparison.broken.history.train_loss) < 4                 # quick: too few epochs for a curve
+    fig = comparison.plot()
+    try:
+        ax = fig.axes[-1]
+        lines = {line.get_label(): line.get_ydata() for line in ax.get_lines()}
+        np.testing.assert_array_equal(lines["broken: train"], comparison.broken.history.step_loss)
+        np.testing.assert_array_equal(lines["fixed: train"], comparison.fixed.history.step_loss)
+        assert ax.get_xlabel() == "step"
+    finally:
+        mn.plot.close(fig)
