@@ -214,6 +214,26 @@ assert all(abs(row.numerical) < 0.1 for row in rows if row.max_rel_error > 1e-7)
 # element backward and central difference differ by less than 10⁻⁷, the size of rounding in a
 # central difference, and those relative errors come from gradient elements smaller than 0.1, next
 # to which a rounding error looks large. A wrong backward is off by about the gradient itself.
+#
+# Under the default backend, "numba", the same check gives the same numbers to the last bit:
+# float64 calls on small arrays, like the thousands of tiny forward passes of a gradient check, go
+# to the reference even then, since compiling the twin for float64 would cost them more than it
+# saves (`minnet/kernels/_backend.py`).
+
+# %%
+print(f"default backend: {mn.kernels.get_backend()}")
+layer = nn.Conv2D(3, 4, kernel_size=3, stride=2, padding=1)
+under_numba = mn.gradcheck_module(layer, x[:1])
+with mn.kernels.use_backend("numpy"):
+    under_numpy = mn.gradcheck_module(layer, x[:1])
+print("largest relative error of each gradient, under each backend:")
+for a, b in zip(under_numba.inputs, under_numpy.inputs):
+    print(f"    {a.name:<7} numba {a.max_rel_error:.15e}   numpy {b.max_rel_error:.15e}")
+
+# %% tags=["check"]
+assert mn.kernels.get_backend() == "numba", "the default backend is numba"
+assert under_numba.inputs == under_numpy.inputs, \
+    "gradcheck of Conv2D gives the same numbers, bit for bit, under either backend"
 
 # %% [markdown]
 # ## The Numba kernel, and how minnet chooses
@@ -427,9 +447,12 @@ assert all(conv_numba.uses_gemm(F, C, 3, 3) == (F >= 32) for F, C, _ in layers.v
 #   exactly the loops' multiply-adds; its backward is two more products and col2im.
 # - `mn.gradcheck_module` checks Conv2D's three gradients; the Numba twin gives the reference's
 #   numbers to 1e-12.
+# - How minnet chooses: the "numba" backend by default (small float64 calls, such as gradient
+#   checks, still run the reference), and inside the twin, im2col + GEMM for wide layers and
+#   direct loops for narrow ones (`uses_gemm`).
 # - The loops are far slower than the reference, not from more arithmetic but from the interpreter
 #   paying for every step; BLAS does the same multiply-adds in compiled, vectorised, cache-blocked
-#   code. minnet uses it for wide layers and direct loops for narrow ones.
+#   code.
 #
 # This is the last lesson. To write a convolution's backward yourself, run
 # `minnet exercise start conv2d` (lesson 3 shows how exercises work); for the measured speeds, read
