@@ -76,7 +76,7 @@ mn.fit(model, loss_fn, mn.optim.SGD(model.parameters(), lr=0.1), (X_train, y_tra
 
 loss_all, g = gradient(model, X_train, y_train)
 singles = [gradient(model, X_train[i:i + 1], y_train[i:i + 1]) for i in range(N)]
-sample_losses = np.array([loss for loss, _ in singles])
+s = np.array([loss for loss, _ in singles]).std()      # the spread of one image's loss
 sigma = np.sqrt(np.mean([np.sum((g_i - g) ** 2) for _, g_i in singles]))
 print(f"‖g‖ = {np.linalg.norm(g):.2f}: the whole training set's gradient")
 print(f"σ   = {sigma:.2f}: how far one image's gradient is from it, typically")
@@ -113,9 +113,7 @@ assert measured[1] > 2 * np.linalg.norm(g), \
     "one image's gradient is off by more than twice the size of the true gradient"
 assert measured[256] < np.linalg.norm(g) / 2, \
     "a batch of 256's gradient is off by less than half the size of the true gradient"
-s = sample_losses.std()
-worst_loss = max(abs(loss_spread[B] / (s * np.sqrt((N - B) / ((N - 1) * B))) - 1)
-                 for B in SIZES[1:])
+worst_loss = max(abs(loss_spread[B] / (s * np.sqrt((N - B) / ((N - 1) * B))) - 1) for B in SIZES)
 assert worst_loss < 0.25, \
     f"the batch loss spreads by s/√B (with N's correction) to 25% ({worst_loss:.0%})"
 
