@@ -172,7 +172,7 @@ def batches(B, updates):
     """The first `updates` batches of B samples from shuffled passes over the training set."""
     out = []
     while len(out) < updates:
-        order = rng.permutation(N)
+        order = mn.get_rng().permutation(N)
         out += [(X_train[order[i:i + B]], y_train[order[i:i + B]]) for i in range(0, N - B + 1, B)]
     return out[:updates]
 
@@ -236,8 +236,8 @@ show(fig, "12_same_updates")
 
 # %% [markdown]
 # Update for update, B = 256 ends a little lower: its steps are more accurate. But B = 16 got
-# most of the way there having looked at 16 times fewer samples: while a batch's noise is not much
-# larger than the gradient, a step on 16 samples goes nearly where a step on 256 does.
+# most of the way there having looked at over ten times fewer samples: while a batch's noise is
+# not much larger than the gradient, a step on 16 samples goes nearly where a step on 256 does.
 #
 # Its steps are choppier: its loss curve wobbles several times as much (the noise alone would make
 # it √(256/16) = 4 times), and the gradient norm the `Monitor` records is larger, as
@@ -263,8 +263,8 @@ assert np.median(runs[16]["grad"][updates // 2:]) > np.median(runs[256]["grad"][
 # epochs to achieve the same level of accuracy. Don't be scared to start with a very small batch
 # size such as 16, 8, or even 1" (002, "You Used a too Large Batch Size").
 #
-# The catalog's mode `batch_too_large` is this experiment: the same network, SGD with lr 0.1 and
-# 10 epochs, with the whole training set as one batch, or batches of 32 or 16:
+# The catalog's mode `batch_too_large` is this experiment: a network of the same shape, SGD with
+# lr 0.1 and 10 epochs, with the whole training set as one batch, or batches of 32 or 16:
 
 # %%
 mode = mn.failures.get("batch_too_large")
@@ -278,9 +278,9 @@ for fix, run in catalog.items():
 # %% [markdown]
 # The whole set as one batch makes one update per epoch: ten steps, each very accurate, and the
 # network is still far from trained when the budget ends. `mn.diagnose` sees the validation loss
-# still falling steeply (`still_improving`). Batches of 32 or 16
-# make 420 or 840 updates in the same epochs and reach over 95%. (`minnet failures show
-# batch_too_large` has the knobs: try a larger `lr` or more `epochs` for the whole batch.)
+# still falling steeply (`still_improving`). Batches of 32 or 16 make 420 or 840 updates in the
+# same epochs and reach over 95%. (`minnet failures show batch_too_large` has the knobs: try a
+# larger `lr` or more `epochs` for the whole batch.)
 
 # %% tags=["check"]
 assert catalog["none"].symptoms["updates"] == 10, "the whole set as one batch makes 10 updates"
@@ -297,8 +297,7 @@ assert all(catalog[f].symptoms["val_accuracy"] > 0.95 for f in ("batch_32", "bat
 # ## Batch norm: the batch's statistics in training, running averages in evaluation
 #
 # Lesson 6 put a `BatchNorm1D` after every hidden `Dense` layer. For each unit it normalizes over
-# the batch, then scales and shifts with two learned parameters γ (starts at 1) and β (starts at
-# 0):
+# the batch, then scales by γ and shifts by β, two parameters it learns (γ starts at 1, β at 0):
 #
 #     training:    x̂ = (x − mean of the batch) / √(variance of the batch + ε)      y = γ·x̂ + β
 #     evaluation:  the same with running_mean and running_var in place of the batch's numbers
@@ -368,8 +367,8 @@ assert bn_model.training, "fit leaves the model in training mode"
 #
 # In training mode an image's output depends on which other images share its batch; in
 # evaluation mode it does not. And a batch of one image has no spread to divide by, x − mean is
-# 0 for every unit: minnet refuses it in training mode (as PyTorch does), and answers in
-# evaluation mode. `mn.train.predict` always predicts in evaluation mode.
+# 0 for every unit: minnet refuses it in training mode, and answers in evaluation mode.
+# `mn.train.predict` always predicts in evaluation mode.
 
 # %%
 first = X_val[:1]
@@ -498,12 +497,12 @@ on_one_eval = np.mean(np.abs(np.abs(x_hat_eval) - 1) < 0.01)
 print(f"B = 2, evaluation mode: values of x̂ within 1% of ±1: {on_one_eval:.0%}")
 
 # %% [markdown]
-# In evaluation mode only a few percent of the values are ±1: the network is used on inputs unlike
-# the ones it trained on. With batches of 2, batch norm makes the network worse than no batch
-# norm at all; with batches of 32 it is the best of the three. The batch statistics are
-# estimates, as noisy as the batch's gradient (σ/√B), and from two samples they are not worth
-# normalizing by. Give batch norm batches large enough for its statistics to mean something (32
-# did here), or leave it out when the batches must be tiny.
+# In evaluation mode hardly any of the values are ±1 (under a tenth): the network is used on
+# inputs unlike the ones it trained on. With batches of 2, batch norm makes the network worse
+# than no batch norm at all; with batches of 32 it is the best of the three. The batch
+# statistics are estimates, as noisy as the batch's gradient (σ/√B), and from two samples they
+# are not worth normalizing by. Give batch norm batches large enough for its statistics to mean
+# something (32 did here), or leave it out when the batches must be tiny.
 
 # %% tags=["check"]
 assert on_one_eval < 0.1, "in evaluation mode under 10% of the B = 2 network's x̂ are ±1 (to 1%)"
