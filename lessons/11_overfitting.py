@@ -2,8 +2,8 @@
 # # Lesson 11: Overfitting and regularization
 #
 # A big network learns a small noisy training set by heart; weight decay, dropout and early
-# stopping hold it back, too much weight decay stops it learning at all, and dropout left on when
-# predicting makes every answer a random draw.
+# stopping hold it back, too much weight decay keeps it from fitting even its training data, and
+# dropout left on when predicting makes every answer a random draw.
 #
 # Lesson 4 ended with a gap: the network knew its training digits better than new ones. A gap is
 # normal. *Overfitting* is when it keeps growing: the network goes on fitting its training data,
@@ -96,10 +96,9 @@ print(f"accuracy at the end: training {plain_history.train_acc[-1]:.0%}, "
 # %% [markdown]
 # Read the curves as 001 does. Up to the validation loss's lowest point both losses fall: the
 # network learns the shape of the moons. After it the training loss keeps falling and the
-# validation loss turns
-# around and climbs: the network now bends its boundary around single noisy points, and grows
-# ever more sure of itself. On new points where the classes overlap that confidence is wrong,
-# and the cross-entropy of a confident wrong answer is large.
+# validation loss turns around and climbs: the network now bends its boundary around single noisy
+# points, and grows ever more sure of itself. On new points where the classes overlap that
+# confidence is wrong, and the cross-entropy of a confident wrong answer is large.
 #
 # minnet's rule (`mn.monitor.rules`, `overfit_rise`) calls a validation loss 10% above its lowest
 # value, while the training loss still falls, overfitting: the epoch-to-epoch noise of a
@@ -387,8 +386,9 @@ show(fig, "11_curves")
 # ## Too much regularization
 #
 # Weight decay has a strength, λ, and more is not better. The catalog's mode `no_regularization`
-# is the experiment above (the same data and network), and its knobs choose the fix and λ; each
-# `run` trains it once (`quick=QUICK` shortens it to 100 epochs, as here).
+# is the experiment above (the same 400 points, the same shape of network, Adam at lr 0.01), and
+# its knobs choose the fix and λ. Each `run` trains it once, for 200 epochs (100 with
+# `quick=True`, under `--quick`).
 
 # %%
 mode = mn.failures.get("no_regularization")
@@ -399,9 +399,13 @@ for wd, run in sweep.items():
     h = run.history
     print(f"{wd:12g}   {h.train_loss[-1]:13.3f}   {h.val_loss[-1]:15.3f}   "
           f"{h.train_acc[-1]:17.0%}   {', '.join(sorted(run.findings.codes)) or '-'}")
+train_losses = [sweep[wd].history.train_loss[-1] for wd in strengths]
+val_losses = [sweep[wd].history.val_loss[-1] for wd in strengths]
+same = [np.array_equal(run.experiment.train.X, train[0])
+        and np.array_equal(run.experiment.val[0], val[0]) for run in sweep.values()]
 
 # %% [markdown]
-# Every tenfold of λ raises the training loss: the pull toward 0 wins over more and more of what
+# Every stronger λ raises the training loss: the pull toward 0 wins over more and more of what
 # the data says. The validation loss falls and then rises again: too little, and the network
 # memorizes (`overfitting`); about right at 10⁻²; too much, and it cannot fit even its training
 # data (001: "Reduce Regularization"). At λ = 1 the weights are pulled so close to 0 that both
@@ -409,10 +413,11 @@ for wd, run in sweep.items():
 # between two classes.
 
 # %% tags=["check"]
-train_losses = [sweep[wd].history.train_loss[-1] for wd in strengths]
-val_losses = [sweep[wd].history.val_loss[-1] for wd in strengths]
+assert all(same), "the catalog's mode trains and validates on the same points as above"
+assert all(run.history.epochs_run == (100 if QUICK else 200) for run in sweep.values()), \
+    "each run trains for 200 epochs, 100 under --quick"
 assert all(a < b for a, b in zip(train_losses, train_losses[1:])), \
-    "every tenfold of the weight decay raises the final training loss"
+    "every stronger weight decay raises the final training loss"
 assert min(val_losses) == sweep[1e-2].history.val_loss[-1], \
     "the validation loss ends lowest at weight decay 1e-2"
 assert "overfitting" in sweep[1e-3].findings.codes, "at 1e-3 diagnose still finds overfitting"
