@@ -30,10 +30,10 @@ QUICK = quick()            # True under `minnet lesson 13 --quick`: fewer epochs
 # ## The setting: lesson 4's digits
 #
 # The 8×8 digits, split 75/25 with every digit's share kept (`stratify=True`), standardized with
-# the training set's numbers, and lesson 4's network: 64 inputs, 100 ReLU units, 10 scores. The
-# validation labels are always the correct ones; only the *training* labels get corrupted, as when
-# a batch of labelling work goes wrong. `train` is the whole training run, so that every section
-# below changes only the data.
+# the training set's numbers, and a network like lesson 4's: 64 inputs, 100 ReLU units, 10 scores.
+# The validation labels are always the correct ones; only the *training* labels get corrupted, as
+# when a batch of labelling work goes wrong. `train` is the whole training run, so that every
+# section below changes only the data.
 
 # %%
 X, y = mn.data.load_digits()
@@ -87,9 +87,9 @@ print(f"on the correct labels: training accuracy {clean_train_acc:.1%}, "
 #
 # ## 1. Label noise: some labels are simply wrong
 #
-# Say a third of the labelling was done in a hurry: `mn.data.flip_labels` gives 30% of the
-# training digits a wrong label, each drawn at random from the nine other digits. Before training
-# anything, look at the first images, each titled with its label:
+# Say the labelling was done in a hurry: `mn.data.flip_labels` gives 30% of the training digits a
+# wrong label, each drawn at random from the nine other digits. Before training anything, look at
+# the first images, each with its label below it:
 
 # %%
 noise = 0.3
@@ -112,15 +112,18 @@ true_acc = mn.metrics.accuracy(y_train, noisy_pred)
 print(f"training accuracy against the labels it was given: {given_acc:.1%}   (1 − noise = "
       f"{1 - noise:.0%})")
 print(f"                  against the correct labels:      {true_acc:.1%}")
+on_flipped = noisy_pred[flipped]
+print(f"on the {flipped.sum()} flipped images it answers the true digit for "
+      f"{np.mean(on_flipped == y_train[flipped]):.1%}, the wrong label for "
+      f"{np.mean(on_flipped == noisy[flipped]):.1%}")
 print(f"validation accuracy: {noisy_history.val_acc[-1]:.1%}, against "
       f"{clean_history.val_acc[-1]:.1%} trained on correct labels")
 
 # %% [markdown]
-# The flips are random, so they carry no pattern: the 70% of labels that agree teach the digits,
-# and the network answers the *true* digit for most flipped images too. Then it disagrees with
-# the label of nearly every flipped image, and its accuracy against the given labels is capped
-# near 1 − noise = 70%, far below the 97% it reaches on correct labels. (Trained long enough, a
-# network big enough can learn the wrong labels by heart as well, the memorizing of lesson 11.)
+# The flips are random, so they carry no pattern: the 70% of labels that are right teach the
+# digits, and the network answers the *true* digit for most flipped images too. It then disagrees
+# with the label of nearly every flipped image, and its accuracy against the given labels is
+# capped near 1 − noise = 70%, far below what it reaches on correct labels (over 95%).
 #
 # On new digits the noise costs a little accuracy and a lot of confidence. The labels say of a
 # drawing of a 4 "a 4, 70% of the time", so the most a network trained on them should give the
@@ -137,6 +140,10 @@ assert given_acc < 1 - noise, \
 assert clean_train_acc > 0.95, "on correct labels it fits over 95% of its training digits"
 assert true_acc > 0.9, \
     "against the correct labels the same network is right on over 90% of the training digits"
+assert np.mean(on_flipped == y_train[flipped]) > 0.5, \
+    "it answers the true digit for most of the flipped images"
+assert np.mean(on_flipped != noisy[flipped]) > 0.9, \
+    "it disagrees with the wrong label of over 90% of the flipped images"
 gap = clean_history.val_acc[-1] - noisy_history.val_acc[-1]
 assert gap < 0.1, f"the noise costs under 10 points of validation accuracy ({gap:.1%})"
 assert noisy_history.val_loss[-1] > 2 * clean_history.val_loss[-1], \
@@ -238,7 +245,7 @@ print(f"validation accuracy:            {swap_history.val_acc[-1]:.1%}, on corre
 # A consistent error is a pattern like any other, and the network learns "this shape is called 1"
 # as easily as the truth: training accuracy and loss are as good as on correct labels. Only on
 # correctly labelled data does it show, as a plateau: the validation accuracy drops by about the
-# 1s' and 7s' share of the validation set, and no amount of training brings it back.
+# 1s' and 7s' share of the validation set.
 #
 # The confusion matrix says where the accuracy went. Rows are the true digit, columns the answer:
 
@@ -258,10 +265,17 @@ recognised = (C_clean[1, 1] + C_clean[7, 7]) / (C_clean[1].sum() + C_clean[7].su
 print(f"1s and 7s: {pair_share:.1%} of the validation set; the accuracy dropped {drop:.1%}")
 print(f"{called_other:.1%} of them are called the other digit; trained on correct labels, "
       f"{recognised:.1%} were called by their own")
+rest = [d for d in range(10) if d not in (1, 7)]
+recall_clean = mn.metrics.recall(y_val, predicted(clean_model, X_val_s), num_classes=10)
+print(f"the other eight digits' recall, on average: {recall[rest].mean():.3f} "
+      f"(trained on correct labels: {recall_clean[rest].mean():.3f})")
 
 # %% tags=["check"]
+assert np.all(y_train[swapped == 1] == 7), "every training image labelled 1 shows a 7"
 assert abs(swap_train_acc - clean_train_acc) < 0.02, \
     "on swapped labels the training accuracy is within 2 points of the one on correct labels"
+assert abs(swap_history.train_loss[-1] / clean_history.train_loss[-1] - 1) < 0.1, \
+    "... and the training loss within 10% of the one on correct labels"
 assert abs(drop - pair_share) < 0.05, \
     "the validation accuracy drops by the 1s' and 7s' share of the validation set (within 5 points)"
 assert abs(called_other - recognised) < 0.05, \
@@ -269,10 +283,12 @@ assert abs(called_other - recognised) < 0.05, \
     "points): every one it recognises, it names wrong"
 assert recall[1] < 0.1 and recall[7] < 0.1 and precision[1] < 0.1 and precision[7] < 0.1, \
     "recall and precision of 1 and 7 are both under 0.1: the pair is learned the wrong way round"
+assert abs(recall[rest].mean() - recall_clean[rest].mean()) < 0.02, \
+    "the other eight digits are found as well as on correct labels (within 2 points)"
 
 # %% [markdown]
-# The two cells, 1→7 and 7→1, hold nearly all the 1s and 7s, and the rest of the matrix looks as
-# in lesson 4. A pair of large off-diagonal cells facing each other is the fingerprint of a
+# The two cells, 1→7 and 7→1, hold nearly all the 1s and 7s, and the other digits do as well as
+# ever. A pair of large off-diagonal cells facing each other is the fingerprint of a
 # swapped pair of classes.
 #
 # And `mn.diagnose`?
@@ -284,12 +300,12 @@ print(swap_report)
 swap_gap = swap_history.train_acc[-1] - swap_history.val_acc[-1]
 
 # %% [markdown]
-# It does not see the labels: the model agrees with every training label, so none is contradicted
-# and `noisy_labels` rightly stays silent. No check on the training data can see a consistent
-# renaming; only data labelled correctly can. What diagnose does see is the consequence, training
-# accuracy over 15 points above validation, and it names the usual reason for that gap,
-# overfitting. True of the numbers, wrong about the cause: lesson 11's cures would not help here.
-# A finding says where to look; looking is still your job.
+# It does not see the labels: the model agrees with its training labels as well as it does with
+# correct ones, so `noisy_labels` rightly stays silent. No check on the training data can see a
+# consistent renaming; only data labelled correctly can. What diagnose does see is the
+# consequence, training accuracy over 15 points above validation, and it names the usual reason
+# for that gap, overfitting (lesson 11): true of the numbers, wrong about the cause, which is in
+# the labels. A finding says where to look; looking is still your job.
 
 # %% tags=["check"]
 assert "noisy_labels" not in swap_report.codes, \
@@ -419,6 +435,9 @@ print(f"the boundary along x₂ = 0: x₁ = {weighted_boundary:.2f}; halfway bet
 # test) decides. What is never right is judging either by accuracy alone.
 
 # %% tags=["check"]
+assert np.isclose(weights[1] / weights[0], counts[0] / counts[1]), \
+    "with class weights, a point of class 1 counts N₀ / N₁ (here 19) times as much as a point " \
+    "of class 0"
 assert 0 < weighted_boundary < 1.5, "with class weights the boundary is back between the centres"
 assert weighted_recall > 0.5, f"with class weights most of class 1 is found ({weighted_recall:.0%})"
 assert weighted_acc < plain_acc, "... and the accuracy is lower than without them"
@@ -428,22 +447,25 @@ assert "class_imbalance" not in weighted_report.codes, \
     "with the class weights in the loss, preflight no longer warns of the imbalance"
 
 # %% [markdown]
-# The two boundaries, drawn over the validation points:
+# The two boundaries, drawn over the validation points, with the best one for each (dashed):
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
 low, high = P_val.min(axis=0) - 0.3, P_val.max(axis=0) + 0.3
 grid_x, grid_y = np.meshgrid(np.linspace(low[0], high[0], 200), np.linspace(low[1], high[1], 150))
 grid = np.stack([grid_x.ravel(), grid_y.ravel()], axis=1).astype(np.float32)
-for ax, model, title in [(axes[0], plain_model, f"as it is: recall {plain_recall:.0%}"),
-                         (axes[1], weighted_model, f"class weights: recall {weighted_recall:.0%}")]:
+for ax, model, title, best in [
+        (axes[0], plain_model, f"as it is: recall {plain_recall:.0%}", 0.75 + shift),
+        (axes[1], weighted_model, f"class weights: recall {weighted_recall:.0%}", 0.75)]:
     area = predicted(model, grid).reshape(grid_x.shape)
     ax.contourf(grid_x, grid_y, area, levels=[-0.5, 0.5, 1.5], colors=["#dde8f5", "#f8dcdc"])
     for k, color in ((0, "tab:blue"), (1, "tab:red")):
         ax.scatter(*P_val[k_val == k].T, s=4 if k == 0 else 10, color=color, label=f"class {k}")
+    ax.axvline(best, color="black", linestyle="--", linewidth=1,
+               label=f"the best boundary, x₁ = {best:.2f}")
+    ax.legend(loc="upper left", fontsize=8)
     ax.set_title(f"{title} (red area: answers 1)")
     ax.set_xlabel("x₁")
-axes[0].legend(loc="upper left")
 fig.tight_layout()
 show(fig, "13_imbalance")
 
@@ -451,9 +473,9 @@ show(fig, "13_imbalance")
 # ## 4. A class missing from a split
 #
 # 000: "verify that each category is represented across the training, validation, and test
-# sets". Suppose a cleaning step dropped every 3 from the training split (`mn.data.remove_class`;
-# an unstratified split of data sorted by class does the same). The validation set still has its
-# 3s. Look at the counts per split, or let preflight look:
+# sets". Suppose a cleaning step went wrong and dropped every 3 from the training split
+# (`mn.data.remove_class`). The validation set still has its 3s. Look at the counts per split,
+# or let preflight look:
 
 # %%
 X_no3, y_no3 = mn.data.remove_class(X_train_s, y_train, 3)
@@ -497,11 +519,11 @@ assert abs(drop3 - share3) < 0.05, \
 assert no3_report.ok, "diagnose, reading the run and the training data, finds no problem"
 
 # %% [markdown]
-# The 3s went to other digits, each to what it looked most like. The accuracy alone looks merely
-# mediocre, and `mn.diagnose` finds nothing wrong with the run: the training data it reads has no
-# 3 to get wrong. Only per-class numbers show a whole class at zero, and only preflight, which
-# compares the splits, names the cause. The fix is lesson 4's split,
-# `train_val_split(stratify=True)`, and a look at the counts per split before training.
+# The 3s went to other digits. The accuracy alone looks merely mediocre, and `mn.diagnose` finds
+# nothing wrong with the run: the training data it reads has no 3 to get wrong. Only per-class
+# numbers show a whole class at zero, and only preflight, which compares the splits, names the
+# cause. The fix is lesson 4's split, `train_val_split(stratify=True)`, and a look at the counts
+# per split before training.
 #
 # ## 5. An augmentation that changes the label
 #
@@ -528,7 +550,9 @@ slashes = np.flatnonzero(s_flip == 2)
 look(S_flip[slashes[:12], 0], s_flip[slashes[:12]], shows[slashes[:12]],
      "augmented training images labelled slash", "13_augmentation", names=NAMES)
 wrong_slash = np.mean(shows[slashes] != 2)
-print(f"images labelled slash that show a backslash: {wrong_slash:.0%}")
+wrong_backslash = np.mean(shows[s_flip == 3] != 3)
+print(f"images labelled slash that show a backslash: {wrong_slash:.0%};  "
+      f"labelled backslash that show a slash: {wrong_backslash:.0%}")
 
 # %% [markdown]
 # Half the "slashes" are backslashes, and half the "backslashes" slashes: for these two classes
@@ -581,7 +605,8 @@ print(f"between slash and backslash, the answer it is surer of gets {surest:.0%}
 # probability (under 75%).
 
 # %% tags=["check"]
-assert 0.4 < wrong_slash < 0.6, "about half the images labelled slash show a backslash (40-60%)"
+assert 0.4 < wrong_slash < 0.6 and 0.4 < wrong_backslash < 0.6, \
+    "about half the images labelled slash show a backslash, and the other way round (40-60%)"
 assert bad_mixed >= 0.25, \
     f"with the labels kept, {bad_mixed:.0%} of the slashes and backslashes are called the other " \
     "(25% or more: nearer a coin toss than telling them apart)"
@@ -596,8 +621,8 @@ assert "noisy_labels" not in bad_report.codes, \
 # ## The catalog's data modes
 #
 # The five experiments of this lesson are in the catalog, each broken and fixed, with knobs to
-# turn, next to the other data problems of the sources (`minnet failures list`; lesson 10 did
-# three of them):
+# turn, next to more data problems from the sources that this lesson leaves to you (`minnet
+# failures list` shows them all):
 
 # %%
 data_modes = {mode.name: mode.title for mode in mn.failures.catalog() if mode.lesson == 13}
@@ -619,7 +644,8 @@ assert {"label_noise", "swapped_class", "class_imbalance", "missing_class_in_spl
 # ## What you saw
 #
 # - Look at the data first: a handful of images with their labels showed the wrong labels, the
-#   swapped class and the label-changing flip at a glance. No training run showed them.
+#   swapped class and the label-changing flip at a glance; the swapped class never showed in
+#   training at all.
 # - Random label noise caps the accuracy against the given labels near 1 − noise, while the
 #   network still learns the truth; `mn.diagnose` names the labels it confidently contradicts
 #   (`noisy_labels`), and nearly all of them are wrong.
@@ -627,7 +653,8 @@ assert {"label_noise", "swapped_class", "class_imbalance", "missing_class_in_spl
 #   only correctly labelled data shows it, as a plateau and two facing cells in the confusion
 #   matrix. Diagnose sees the gap, not the cause.
 # - With 95/5 classes, 95% accuracy means nothing: per-class recall and precision tell.
-#   Class weights or oversampling trade accuracy for recall; preflight warns (`class_imbalance`).
+#   Class weights trade accuracy, and the small class's precision, for its recall; preflight
+#   warns (`class_imbalance`) until the loss is weighted.
 # - A class missing from training is never predicted; preflight warns (`missing_class`).
 # - An augmentation must keep what the image shows, or relabel it (`label_map`).
 #
