@@ -531,9 +531,9 @@ assert no3_report.ok, "diagnose, reading the run and the training data, finds no
 # safe only if the transformation keeps what the image shows. 000: "ensure the transformations are
 # reasonable and that the augmentation pipeline isn't inadvertently altering the labels."
 #
-# A mirrored 2 is no 2, but it is no other digit either. Shapes make it exact:
-# `mn.data.shapes` draws squares, circles, slashes "/" and backslashes "\\" at random places, and
-# a mirrored "/" *is* a "\\". `mn.data.augment_images` mirrors half the training images left to
+# A mirrored 2 is no longer a 2, but what is it? Shapes make it exact:
+# `mn.data.shapes` draws squares, circles, slashes `/` and backslashes `\` at random places, and
+# a mirrored `/` *is* a `\`. `mn.data.augment_images` mirrors half the training images left to
 # right, as a random flip does, and keeps their labels. Look at the images labelled "slash":
 
 # %%
@@ -594,7 +594,7 @@ surest = np.mean(pair_probs.max(axis=1) / pair_probs.sum(axis=1))
 print(f"between slash and backslash, the answer it is surer of gets {surest:.0%} on average")
 
 # %% [markdown]
-# With the labels kept, the network cannot tell "/" from "\\": taught that each is either, it
+# With the labels kept, the network cannot tell `/` from `\`: taught that each is either, it
 # cannot separate them, and a large share of the validation slashes and backslashes, correctly
 # labelled, come out as their mirror image. (Squares and circles look the same in a mirror, so
 # their labels stay right.) Relabelled, the same flips teach the right thing.
@@ -611,7 +611,8 @@ assert bad_mixed >= 0.25, \
     f"with the labels kept, {bad_mixed:.0%} of the slashes and backslashes are called the other " \
     "(25% or more: nearer a coin toss than telling them apart)"
 assert good_mixed < 0.1, "with the labels remapped, under 10% are"
-assert mirror_of[0] == 0 and mirror_of[1] == 1, "a mirrored square is a square, a circle a circle"
+assert mirror_of == {0: 0, 1: 1, 2: 3, 3: 2}, \
+    "mirrored, a square stays a square and a circle a circle; a slash becomes a backslash and back"
 assert 0.5 <= surest < 0.75, \
     f"on slashes and backslashes the model is unsure: the surer of the two gets {surest:.0%}"
 assert "noisy_labels" not in bad_report.codes, \
