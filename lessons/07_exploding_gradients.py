@@ -54,6 +54,15 @@ def deep_relu(init, depth=9, width=100):
     return nn.Sequential(*layers)
 
 
+def signal_growth(model):
+    """How much each hidden layer multiplies the size (root mean square) of the signal."""
+    outputs = mn.monitor.layer_outputs(model, X_train)
+    modules = dict(model.named_modules())
+    rms = np.array([np.sqrt(np.mean(out ** 2)) for name, out in outputs.items()
+                    if isinstance(modules[name], nn.ReLU)])
+    return rms[1:] / rms[:-1]
+
+
 def layer_gradients(model):
     """‖∂L/∂W‖ of each Dense layer, input to output, on the whole training set."""
     stats = mn.monitor.gradient_stats(model, loss_fn, X_train, y_train)
@@ -62,23 +71,33 @@ def layer_gradients(model):
 
 big = mn.init.normal(0.2)               # every weight from 0.2·randn
 mn.manual_seed(0)
-big_grads = layer_gradients(deep_relu(big))
+big_net = deep_relu(big)
 mn.manual_seed(0)
-he_grads = layer_gradients(deep_relu("he"))
-times = big_grads / he_grads
+he_net = deep_relu("he")
+growth, he_growth = signal_growth(big_net), signal_growth(he_net)
+mean_growth = np.exp(np.mean(np.log(growth)))          # the geometric mean over the layers
+print("each hidden layer multiplies the signal by:", " ".join(f"{g:.2f}" for g in growth))
+he_mean_growth = np.exp(np.mean(np.log(he_growth)))
+print(f"on average {mean_growth:.2f} (He: {he_mean_growth:.2f})")
+times = layer_gradients(big_net) / layer_gradients(he_net)
 print(f"(0.2·√50)⁹ = {(0.2 * math.sqrt(50)) ** 9:.1f}")
 print("‖∂L/∂W‖ under 0.2·randn over He's, layer by layer (input → output):")
 print(" ".join(f"{t:.0f}" for t in times))
 
 # %% [markdown]
-# Every layer's gradient starts tens of times larger than He's, the first as much as the last. A
-# layer's weight gradient is its input times the gradient from above: the input has grown by 1.41
-# per layer on the way up, the gradient by 1.41 per layer on the way down, so every layer gets
-# on the order of 1.41⁹ ≈ 23 times too much. Unlike lesson 6's sigmoid network (or lesson 5's
-# saturated tanh one), depth does not decide which layer gets more: all get far too much. What
-# grows here is the gradient from one step to the next.
+# Each layer multiplies the signal by about 1.41 (it varies from layer to layer: 100 units are a
+# small sample), and He's by about 1. Every layer's gradient starts tens of times larger than He's,
+# the first as much as the last. A layer's weight gradient is its input times the gradient from
+# above: the input has grown by 1.41 per layer on the way up, the gradient by 1.41 per layer on the
+# way down, so every layer gets on the order of 1.41⁹ ≈ 23 times too much. Unlike lesson 6's
+# sigmoid network (or lesson 5's saturated tanh one), depth does not decide which layer gets more:
+# all get far too much. What grows here is the gradient from one step to the next.
 
 # %% tags=["check"]
+assert abs(mean_growth / 1.41 - 1) < 0.15, \
+    f"a hidden layer multiplies the signal by 1.41 on average, to within 15% ({mean_growth:.2f})"
+assert abs(he_mean_growth - 1) < 0.15, \
+    f"under He a layer multiplies it by 1, to within 15% ({he_mean_growth:.2f})"
 assert np.all((10 < times) & (times < 100)), \
     "every layer's gradient starts tens of times (10x to 100x) He's"
 assert times.max() / times.min() < 2, "the first layers get about as much too much as the last"
@@ -161,6 +180,7 @@ assert d.cause == "loss", "fit found the batch and the weights still finite at t
 assert "inf" in anomaly and "forward of DenseOp" in anomaly, \
     "the first non-finite value appears in the forward pass of a Dense layer, as inf"
 assert weights_finite, "every weight is still finite when it happens"
+assert math.isnan(d.value), "the loss that fit recorded is NaN (inf − inf), not inf"
 
 # %% [markdown]
 # `mn.diagnose` reads the history and the monitor:
