@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+import warnings
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import TextIO
@@ -80,7 +81,8 @@ class _Stepper:
         self.out.flush()
         output = Indented(self.out, self.style.dim("  ▏ "))
         try:
-            with redirect_stdout(output):
+            with redirect_stdout(output), warnings.catch_warnings():
+                warnings.showwarning = _show_warning           # in the cell's output, without a file path
                 claims = self.runner.run(cell)
         except Exception as error:   # a cell's error ends the lesson, told in the lesson's terms
             output.end_line()
@@ -117,6 +119,12 @@ class _Stepper:
         later = [x for x in _installed_lessons() if x.number > self.lesson.number]
         if later and any(x.path == self.lesson.path for x in _installed_lessons()):
             self.say(f"Next: minnet lesson {later[0].number} ({later[0].title})")
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Print a warning a cell raised as part of its output: "DivergenceWarning: ..." (where in the
+    library it was raised would only distract; the cell above is where it came from)."""
+    print(f"{category.__name__}: {message}")
 
 
 def _installed_lessons() -> list[Lesson]:

@@ -161,3 +161,12 @@ def test_a_draft_is_named_by_its_path_when_stopped(tmp_path):
 def test_an_assert_in_a_plain_code_cell_is_an_assertion_not_a_check(tmp_path):
     status, out = run(lesson_file(tmp_path, '# %%\nassert 1 == 2, "one is two"\n'), pause=False)
     assert status == 1 and "✗ assertion failed in cell 1 (07_small.py, line 2): one is two" in one_line(out)
+
+
+def test_a_warning_is_shown_in_the_cells_output_without_a_file_path(tmp_path):
+    text = SMALL.replace('print("count is", count)\n', 'import warnings\nwarnings.warn("the loss became nan")\n', 1)
+    status, out = run(lesson_file(tmp_path, text), pause=False)
+    assert status == 0
+    lines = [line for line in out.splitlines() if "the loss became nan" in line and "warn(" not in line]
+    assert len(lines) == 1 and lines[0].strip().endswith("▏ UserWarning: the loss became nan"), out
+    assert ".py:" not in lines[0]                            # not "file.py:12: UserWarning: ..."
