@@ -2,7 +2,7 @@
 
     python benchmarks/time_programs.py                  # print the table
     python benchmarks/time_programs.py --write          # also update benchmarks/README.md
-    python benchmarks/time_programs.py --runs 3 --lessons 1,4,5
+    python benchmarks/time_programs.py --runs 3 --lesson-runs 1 --lessons 1,4,5
 
 Each program runs in a fresh process, from an empty folder, as a student would start it. "Cold" is
 the first run after installing: Numba's kernel cache is empty (a fresh ``NUMBA_CACHE_DIR``), so
@@ -44,14 +44,14 @@ def run(args: list[str], cache_dir: str) -> tuple[float, float]:
 
 
 def measure(args: list[str], runs: int) -> dict:
-    """Cold once per run (each with its own empty cache), then warm ``runs`` times on a filled one."""
+    """``runs`` cold runs (each starting from an empty cache; the first fills the one the warm runs
+    use), then ``runs`` warm runs."""
     loads, cold, warm = [], [], []
     with tempfile.TemporaryDirectory() as filled:
-        for _ in range(runs):
+        for i in range(runs):
             loads.append(os.getloadavg()[0])
             with tempfile.TemporaryDirectory() as empty:
-                cold.append(run(args, empty))
-        run(args, filled)                                   # fills the warm cache
+                cold.append(run(args, filled if i == 0 else empty))
         for _ in range(runs):
             loads.append(os.getloadavg()[0])
             warm.append(run(args, filled))
@@ -73,11 +73,12 @@ def row(name: str, result: dict) -> str:
     return f"| {name} | {_cell(result['warm'])} | {_cell(result['cold'])} | {low:.1f}–{high:.1f} |"
 
 
-def write_readme(rows: list[str], runs: int) -> None:
+def write_readme(rows: list[str], runs: int, lesson_runs: int) -> None:
     head = ("| program | warm cache: median (range) | cold cache: median (range) | load average |\n"
             "|---|---|---|---|")
     stamp = time.strftime("%Y-%m-%d")
-    block = (f"{BEGIN}\n{stamp}, {runs} run(s) of each, every run a fresh process in an empty folder "
+    block = (f"{BEGIN}\n{stamp}: {runs} cold and {runs} warm run(s) of the tour, {lesson_runs} of each lesson; "
+             "every run a fresh process in an empty folder "
              f"(`python benchmarks/time_programs.py --write`).\n\n{head}\n" + "\n".join(rows) + f"\n{END}")
     text = README.read_text()
     if BEGIN in text:
@@ -89,7 +90,8 @@ def write_readme(rows: list[str], runs: int) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="cold and warm runs of each program")
+    parser.add_argument("--runs", type=int, default=3, help="cold and warm runs of the tour")
+    parser.add_argument("--lesson-runs", type=int, default=1, help="cold and warm runs of each lesson")
     parser.add_argument("--lessons", default="all", help="comma-separated lesson numbers, 'all' or 'none'")
     parser.add_argument("--no-tour", action="store_true", help="time only the lessons")
     parser.add_argument("--write", action="store_true", help="update the table in benchmarks/README.md")
@@ -102,17 +104,17 @@ def main(argv=None) -> int:
     elif args.lessons != "all":
         numbers = [int(n) for n in args.lessons.split(",")]
 
-    programs = [] if args.no_tour else [("`minnet tour`", ["tour"]), ("`minnet tour --quick`", ["tour", "--quick"])]
-    programs += [(f"`minnet lesson {n} --no-pause`", ["lesson", str(n), "--no-pause"]) for n in numbers]
-    programs += [(f"`minnet lesson {n} --no-pause --quick`", ["lesson", str(n), "--no-pause", "--quick"])
-                 for n in numbers]
+    tour = [] if args.no_tour else [("`minnet tour`", ["tour"], args.runs),
+                                    ("`minnet tour --quick`", ["tour", "--quick"], args.runs)]
+    lessons = [(f"`minnet lesson {n} --no-pause`", ["lesson", str(n), "--no-pause"], args.lesson_runs)
+               for n in numbers]
     rows = []
-    for name, cmd in programs:
+    for name, cmd, runs in tour + lessons:
         print(f"{name} ...", end=" ", file=sys.stderr, flush=True)
-        rows.append(row(name, measure(cmd, args.runs)))
+        rows.append(row(name, measure(cmd, runs)))
         print(rows[-1], flush=True)
     if args.write:
-        write_readme(rows, args.runs)
+        write_readme(rows, args.runs, args.lesson_runs)
         print(f"\nwrote the table into {README}")
     return 0
 
