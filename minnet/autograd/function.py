@@ -21,6 +21,7 @@ reduces it back to each input's shape in one place (:func:`unbroadcast`), so no 
 """
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ from .grad_mode import is_grad_enabled
 from .version import mark_saved
 
 _detect_anomaly = False
+_made = itertools.count(1)   # numbers the op results of a graph in the order they were made (engine.py)
 _Tensor = None   # set by tensor.py (the Tensor class imports this module, so it cannot be imported here)
 
 
@@ -136,6 +138,7 @@ class Function:
         if any(needs) and is_grad_enabled() and out.dtype.kind == "f":
             result.requires_grad = True
             result._ctx = ctx
+            result._seq = next(_made)        # its place in the forward pass: backward runs newest first
             if ctx._saved:
                 mark_saved(ctx, arrays, result)
         return result
@@ -155,9 +158,11 @@ class Function:
             if parent is None or not parent.requires_grad or g is None:
                 out.append(None)
                 continue
-            g = unbroadcast(g, parent._data.shape, cls.__name__)
-            if g.dtype != parent._data.dtype:
-                g = g.astype(parent._data.dtype)
+            data = parent._data
+            if type(g) is not np.ndarray or g.shape != data.shape:      # most gradients already fit
+                g = unbroadcast(g, data.shape, cls.__name__)
+            if g.dtype != data.dtype:
+                g = g.astype(data.dtype)
             if _detect_anomaly:
                 _check_finite(g, f"the backward of {cls.__name__}")
             out.append(g)

@@ -74,6 +74,7 @@ class Tensor:
     _held = _saved_at = _snapshot_at = _changed_at = 0
     _snapshot: np.ndarray | None = None
     _changed_by = ""
+    _seq = 0           # when an op made it, in the forward pass (function.py); leaves 0, reached last
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype=None) -> None:
         self._data: np.ndarray = _as_array(data, dtype)
@@ -189,7 +190,7 @@ class Tensor:
                     f"backward() without a gradient works only on a single number (a loss), but this "
                     f"tensor has shape {self._data.shape}; reduce it first (e.g. .sum() or .mean()) or "
                     f"pass backward(grad) with an array of shape {self._data.shape}")
-            g = np.ones_like(self._data)
+            g = np.array(1, self._data.dtype).reshape(self._data.shape)     # dself/dself = 1
         else:
             g = np.asarray(grad._data if isinstance(grad, Tensor) else grad, dtype=self._data.dtype)
             if g.shape != self._data.shape:
