@@ -1,38 +1,51 @@
 """``backward()``: walk the graph from the loss to the leaves, applying the chain rule.
 
-Gradients flowing into a tensor from several branches are added up before that tensor's own op
-runs its backward, which is exactly the multivariable chain rule: dL/dx = sum over uses of x.
-
-When is a tensor's gradient complete? Once every op that used it has passed its share down. Every
-op output is numbered in the order the forward pass made it (``Tensor._seq``), and an op always
-runs after its inputs exist, so the ops that used a tensor all have larger numbers than the
-tensor itself. The walk therefore takes the tensors newest first (a heap keyed on the number, as
-PyTorch's engine does): by the time a tensor comes up, nothing newer is left to contribute. Leaves
-(numbered 0) come last. The walk is a loop, not a recursion, so a chain of thousands of ops works.
+The walk is iterative (no Python recursion), so a chain of thousands of ops works. Gradients
+flowing into a tensor from several branches are added up before that tensor's own op runs its
+backward, which is exactly the multivariable chain rule: dL/dx = sum over uses of x.
 """
 from __future__ import annotations
-
-from heapq import heappop, heappush
 
 import numpy as np
 
 from . import version
 
 
+def _topological_order(root) -> list:
+    """Tensors reachable from ``root`` that require grad, each after all of its inputs."""
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        if node._ctx is not None:
+            for parent in node._ctx.parents:
+                if parent is not None and parent.requires_grad and id(parent) not in visited:
+                    stack.append((parent, False))
+    return order
+
+
 def run_backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
     """Accumulate d(root)/d(leaf), scaled by ``grad``, into ``.grad`` of every leaf below ``root``."""
-    pending = {id(root): grad}                     # gradients received so far, by tensor
-    heap = [(-root._seq, id(root), root)]          # tensors with a pending gradient, newest on top
-    while heap:
-        _, key, node = heappop(heap)
-        g = pending.pop(key)
+    order = _topological_order(root)
+    pending = {id(root): grad}
+    for node in reversed(order):          # the loss first, each node before its inputs
+        g = pending.pop(id(node), None)
+        if g is None:
+            continue
         for hook in node._hooks:
             replaced = hook(g)
             if replaced is not None:
                 g = np.asarray(replaced)
-        ctx = node._ctx
-        if ctx is None or node._retains_grad:
+        if node._ctx is None or node._retains_grad:
             node._accumulate_grad(g)
+        ctx = node._ctx
         if ctx is None:
             continue
         if ctx._freed:
@@ -46,11 +59,7 @@ def run_backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
             if pg is None:
                 continue
             key = id(parent)
-            if key in pending:
-                pending[key] = pending[key] + pg
-            else:
-                pending[key] = pg
-                heappush(heap, (-parent._seq, key, parent))
+            pending[key] = pending[key] + pg if key in pending else pg
         pg = None       # let go of the last gradient, so that a leaf can take it over (Tensor._accumulate_grad)
         if not retain_graph:
             if ctx._clock:

@@ -21,7 +21,6 @@ reduces it back to each input's shape in one place (:func:`unbroadcast`), so no 
 """
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import numpy as np
@@ -30,7 +29,6 @@ from .grad_mode import is_grad_enabled
 from .version import mark_saved
 
 _detect_anomaly = False
-_made = itertools.count(1)   # numbers the op results of a graph in the order they were made (engine.py)
 _Tensor = None   # set by tensor.py (the Tensor class imports this module, so it cannot be imported here)
 
 
@@ -138,7 +136,6 @@ class Function:
         if any(needs) and is_grad_enabled() and out.dtype.kind == "f":
             result.requires_grad = True
             result._ctx = ctx
-            result._seq = next(_made)        # its place in the forward pass: backward runs newest first
             if ctx._saved:
                 mark_saved(ctx, arrays, result)
         return result

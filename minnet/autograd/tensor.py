@@ -74,7 +74,6 @@ class Tensor:
     _held = _saved_at = _snapshot_at = _changed_at = 0
     _snapshot: np.ndarray | None = None
     _changed_by = ""
-    _seq = 0           # when an op made it, in the forward pass (function.py); leaves 0, reached last
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype=None) -> None:
         self._data: np.ndarray = _as_array(data, dtype)
