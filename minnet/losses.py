@@ -56,7 +56,8 @@ def _numbers(name: str, what: str, value: Any) -> Any:
     """``value`` unchanged if it is a Tensor of numbers, else as an array of numbers; a TypeError
     naming the loss and the argument for strings, Python objects or ragged lists."""
     try:
-        arr = value.data if isinstance(value, Tensor) else np.asarray(value)
+        # ._data, not .data: the array is only looked at, so it need not be handed out (version.py)
+        arr = value._data if isinstance(value, Tensor) else np.asarray(value)
     except ValueError:
         raise TypeError(f"{name}: the {what} cannot be read as one array (a ragged list?); pass an array "
                         "of numbers") from None
@@ -179,12 +180,15 @@ def check_class_labels(name: str, logits_shape: tuple, labels: Any) -> np.ndarra
         labels = labels.astype(np.int64)    # e.g. labels stored as 0.0/1.0/2.0
     elif labels.dtype.kind not in "iu":
         raise TypeError(f"{name}: labels must be integer class indices, got dtype {labels.dtype}")
-    if labels.size and (labels.min() < 0 or labels.max() >= k):
+    indices = labels.astype(np.int64, copy=False)
+    # One pass over the labels: read as unsigned, a negative label is a huge number, so a single
+    # max() >= k finds labels below 0 as well as labels from k up.
+    if indices.size and indices.view(np.uint64).max() >= k:
         bad = np.unique(labels[(labels < 0) | (labels >= k)])[:5]
         raise ValueError(f"{name}: labels must be class indices in [0, {k}) because there are {k} logits "
                          f"per sample (one per class), got {bad.tolist()}"
                          f"{' (labels counted from 1? subtract 1)' if labels.max() == k and labels.min() >= 1 else ''}")
-    return labels.astype(np.int64, copy=False)
+    return indices
 
 
 def _class_weight(name: str, weight: Any, k: int, dtype) -> np.ndarray | None:
@@ -223,9 +227,10 @@ def cross_entropy(logits: Any, labels: Any, weight: Any = None, reduction: str =
     """
     _reduction("cross_entropy", reduction)
     logits = as_tensor(_numbers("CrossEntropyLoss", "logits", logits))
-    labels = check_class_labels("CrossEntropyLoss", tuple(logits.shape), labels)
-    _not_an_empty_mean("CrossEntropyLoss", tuple(logits.shape), reduction)
-    w = _class_weight("CrossEntropyLoss", weight, logits.shape[1], logits.dtype)
+    shape = logits.shape
+    labels = check_class_labels("CrossEntropyLoss", shape, labels)
+    _not_an_empty_mean("CrossEntropyLoss", shape, reduction)
+    w = _class_weight("CrossEntropyLoss", weight, shape[1], logits.dtype)
     if reduction == "mean":
         return CrossEntropyOp.apply(logits, labels, weight=w)
     # per-sample losses: composed from log-softmax (stable too) and indexing
@@ -313,10 +318,11 @@ def binary_cross_entropy(probs: Any, target: Any, weight: Any = None, reduction:
     sigmoid followed by this loss saturates."""
     _reduction("binary_cross_entropy", reduction)
     p, t = _pair("BCELoss", probs, target, reduction)
-    if p.data.size and (np.nanmin(p.data) < 0 or np.nanmax(p.data) > 1 or np.isnan(p.data).any()):
+    a = p._data                                 # only looked at: no need to hand it out (version.py)
+    if a.size and (np.nanmin(a) < 0 or np.nanmax(a) > 1 or np.isnan(a).any()):
         raise ValueError(f"BCELoss: predictions must be probabilities in [0, 1], got values from "
-                         f"{np.nanmin(p.data):.4g} to {np.nanmax(p.data):.4g}"
-                         f"{' (and NaN)' if np.isnan(p.data).any() else ''}. For raw scores use "
+                         f"{np.nanmin(a):.4g} to {np.nanmax(a):.4g}"
+                         f"{' (and NaN)' if np.isnan(a).any() else ''}. For raw scores use "
                          "BCEWithLogitsLoss, or put a Sigmoid() before this loss.")
     w = _elementwise_weight("BCELoss", weight, tuple(p.shape), p.dtype)
     return BCEOp.apply(p, t, weight=w, reduction=reduction)

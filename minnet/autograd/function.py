@@ -155,9 +155,11 @@ class Function:
             if parent is None or not parent.requires_grad or g is None:
                 out.append(None)
                 continue
-            g = unbroadcast(g, parent._data.shape, cls.__name__)
-            if g.dtype != parent._data.dtype:
-                g = g.astype(parent._data.dtype)
+            data = parent._data
+            if type(g) is not np.ndarray or g.shape != data.shape:      # most gradients already fit
+                g = unbroadcast(g, data.shape, cls.__name__)
+            if g.dtype != data.dtype:
+                g = g.astype(data.dtype)
             if _detect_anomaly:
                 _check_finite(g, f"the backward of {cls.__name__}")
             out.append(g)

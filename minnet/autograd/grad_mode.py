@@ -5,12 +5,18 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator
 
-_state = threading.local()
+class _GradMode(threading.local):
+    # A class attribute, so that a thread which never switched reads True without a failed lookup
+    # (getattr with a default raises and catches an AttributeError, once per op).
+    enabled = True
+
+
+_state = _GradMode()
 
 
 def is_grad_enabled() -> bool:
     """True when ops record the graph that ``backward()`` walks."""
-    return getattr(_state, "enabled", True)
+    return _state.enabled
 
 
 @contextmanager

@@ -189,7 +189,7 @@ class Tensor:
                     f"backward() without a gradient works only on a single number (a loss), but this "
                     f"tensor has shape {self._data.shape}; reduce it first (e.g. .sum() or .mean()) or "
                     f"pass backward(grad) with an array of shape {self._data.shape}")
-            g = np.ones_like(self._data)
+            g = np.array(1, self._data.dtype).reshape(self._data.shape)     # dself/dself = 1
         else:
             g = np.asarray(grad._data if isinstance(grad, Tensor) else grad, dtype=self._data.dtype)
             if g.shape != self._data.shape:

@@ -45,6 +45,7 @@ from ._backend import BACKENDS, Kernel, get_backend, set_backend, use_backend
 from .conv import output_size
 
 Array = np.ndarray
+_INT64 = np.dtype(np.int64)                     # a native dtype is one object: `is` compares it
 Pair = int | tuple[int, int]                    # an int n means (n, n)
 
 __all__ = ["BACKENDS", "set_backend", "get_backend", "use_backend", "output_size",
@@ -223,7 +224,7 @@ def softmax_cross_entropy_backward(probs: Array, labels: Array, weight: Array | 
 def _labels(labels: Array, logits: Array) -> Array:
     if logits.ndim != 2 or 0 in logits.shape:
         raise ValueError(f"cross-entropy needs logits (N, K) with N, K >= 1, got {logits.shape}")
-    if type(labels) is not np.ndarray or labels.dtype != np.int64 or not labels.flags.c_contiguous:
+    if type(labels) is not np.ndarray or labels.dtype is not _INT64 or not labels.flags.c_contiguous:
         labels = np.ascontiguousarray(labels, dtype=np.int64)
     check.shape(labels, logits.shape[:1], "cross-entropy labels")
     return labels

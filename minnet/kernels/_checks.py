@@ -29,7 +29,12 @@ def floats(*arrays):
     if type(first) is np.ndarray and (first.dtype is _F32 or first.dtype is _F64):    # the usual case, quickly
         dt = first.dtype
         for a in arrays:
-            if a is not None and not (type(a) is np.ndarray and a.dtype is dt and _fits(a.flags)):
+            if a is None:
+                continue
+            if type(a) is not np.ndarray or a.dtype is not dt:
+                break
+            flags = a.flags
+            if not (flags.c_contiguous and flags.writeable):
                 break
         else:
             return arrays
@@ -40,10 +45,6 @@ def floats(*arrays):
     return tuple(a if a is None or (type(a) is np.ndarray and a.dtype == dt and a.flags.c_contiguous
                                     and a.flags.writeable)
                  else np.require(a, dtype=dt, requirements=("C", "W")) for a in arrays)
-
-
-def _fits(flags) -> bool:
-    return flags.c_contiguous and flags.writeable
 
 
 def ints(value, n: int, what: str, minimum: int) -> tuple[int, ...]:

@@ -30,12 +30,12 @@ def _relu_mask(gy, y, g):
 def relu_forward_numba(x):
     """Numba twin of :func:`minnet.kernels.activation.relu_forward_numpy`."""
     y = np.empty_like(x)
-    _relu(x.reshape(-1), y.reshape(-1))
+    _relu(x.ravel(), y.ravel())                  # views: every array here is C-contiguous
     return y
 
 
 def relu_backward_mask_numba(gy, y):
     """Numba twin of :func:`minnet.kernels.activation.relu_backward_mask_numpy`."""
     g = np.empty_like(gy)
-    _relu_mask(gy.reshape(-1), y.reshape(-1), g.reshape(-1))
+    _relu_mask(gy.ravel(), y.ravel(), g.ravel())
     return g

@@ -17,7 +17,7 @@ from .module import Module
 
 def relu(x: Any) -> Tensor:
     """max(x, 0)."""
-    return as_tensor(x).relu()
+    return ops.ReLU.apply(as_tensor(x))
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Tensor:

@@ -60,8 +60,8 @@ class Sequential(Module):
             raise IndexError(f"Sequential index {index} is out of range for {len(layers)} layers") from None
 
     def forward(self, x: Any) -> Any:
-        for layer in self._layers():
-            x = layer(x)
+        for name in self._modules:                 # the layers, in order
+            x = self.__dict__[name](x)
         return x
 
 

@@ -21,6 +21,9 @@ class DenseOp(Function):
 
     @staticmethod
     def forward(ctx, x, w, b):
+        if x.ndim == 2:                                  # (N, in) rows already: nothing to fold
+            ctx.save_for_backward(x, w)
+            return kernels.dense_forward(x, w, b)
         x2 = x.reshape(-1, x.shape[-1])
         ctx.save_for_backward(x2, w)
         ctx.x_shape = x.shape
@@ -29,6 +32,8 @@ class DenseOp(Function):
     @staticmethod
     def backward(ctx, grad):
         x2, w = ctx.saved_tensors
+        if grad.ndim == 2:                               # the output has the input's number of axes
+            return kernels.dense_backward(grad, x2, w, input_grad=ctx.needs_input_grad[0])
         gx, gw, gb = kernels.dense_backward(grad.reshape(-1, w.shape[1]), x2, w,
                                             input_grad=ctx.needs_input_grad[0])
         return (None if gx is None else gx.reshape(ctx.x_shape)), gw, gb
@@ -71,8 +76,9 @@ class Dense(Module):
 
     def forward(self, x: Any) -> Tensor:
         x = as_tensor(x, self.weight.dtype)
-        if x.ndim == 0 or x.shape[-1] != self.in_features:
-            raise ValueError(self._shape_error(x.shape))
+        shape = x.shape
+        if not shape or shape[-1] != self.in_features:
+            raise ValueError(self._shape_error(shape))
         return DenseOp.apply(x, self.weight, self.bias)
 
     def _shape_error(self, shape: tuple) -> str:

@@ -150,11 +150,13 @@ class Optimizer:
         updated, changed_by = 0, f"{type(self).__name__}.step()"
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is None:
+                g = p.grad
+                if g is None:
                     continue
-                g = np.asarray(p.grad)
-                if g.shape != p.data.shape:
-                    raise ValueError(f"{type(self).__name__}.step(): a parameter of shape {p.data.shape} "
+                if type(g) is not np.ndarray:
+                    g = np.asarray(g)
+                if g.shape != p._data.shape:
+                    raise ValueError(f"{type(self).__name__}.step(): a parameter of shape {p._data.shape} "
                                      f"has a gradient of shape {g.shape}")
                 array = p._writable_data(changed_by)    # a graph that saved p now refuses to backpropagate
                 self._update(array, g, self.state.setdefault(p, {}), group)
