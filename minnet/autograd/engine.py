@@ -23,11 +23,14 @@ def _topological_order(root) -> list:
         if id(node) in visited:
             continue
         visited.add(id(node))
+        ctx = node._ctx
+        if ctx is None:                   # a leaf has no inputs, so it is done at once (the same
+            order.append(node)            # place in the order as pushing it and popping it again)
+            continue
         stack.append((node, True))
-        if node._ctx is not None:
-            for parent in node._ctx.parents:
-                if parent is not None and parent.requires_grad and id(parent) not in visited:
-                    stack.append((parent, False))
+        for parent in ctx.parents:
+            if parent is not None and parent.requires_grad and id(parent) not in visited:
+                stack.append((parent, False))
     return order
 
 
