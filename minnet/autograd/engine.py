@@ -13,6 +13,8 @@ from . import version
 
 def _topological_order(root) -> list:
     """Tensors reachable from ``root`` that require grad, each after all of its inputs."""
+    # Sets and dicts here hold the tensors themselves: a Tensor hashes by identity, and no two live
+    # tensors share a hash, so its elementwise == is never called (and no id() call is needed).
     order, visited = [], set()
     stack = [(root, False)]
     while stack:
@@ -20,23 +22,26 @@ def _topological_order(root) -> list:
         if inputs_done:
             order.append(node)
             continue
-        if id(node) in visited:
+        if node in visited:
             continue
-        visited.add(id(node))
+        visited.add(node)
+        ctx = node._ctx
+        if ctx is None:                   # a leaf has no inputs, so it is done at once (the same
+            order.append(node)            # place in the order as pushing it and popping it again)
+            continue
         stack.append((node, True))
-        if node._ctx is not None:
-            for parent in node._ctx.parents:
-                if parent is not None and parent.requires_grad and id(parent) not in visited:
-                    stack.append((parent, False))
+        for parent in ctx.parents:
+            if parent is not None and parent.requires_grad and parent not in visited:
+                stack.append((parent, False))
     return order
 
 
 def run_backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
     """Accumulate d(root)/d(leaf), scaled by ``grad``, into ``.grad`` of every leaf below ``root``."""
     order = _topological_order(root)
-    pending = {id(root): grad}
+    pending = {root: grad}                # gradients waiting to reach a tensor, keyed by the tensor
     for node in reversed(order):          # the loss first, each node before its inputs
-        g = pending.pop(id(node), None)
+        g = pending.pop(node, None)
         if g is None:
             continue
         for hook in node._hooks:
@@ -58,8 +63,7 @@ def run_backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
         for parent, pg in zip(ctx.parents, ctx.fn._input_grads(ctx, g)):
             if pg is None:
                 continue
-            key = id(parent)
-            pending[key] = pending[key] + pg if key in pending else pg
+            pending[parent] = pending[parent] + pg if parent in pending else pg
         pg = None       # let go of the last gradient, so that a leaf can take it over (Tensor._accumulate_grad)
         if not retain_graph:
             if ctx._clock:
