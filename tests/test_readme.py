@@ -76,3 +76,11 @@ def test_readme_example_runs_and_does_what_it_says(index, tmp_path, monkeypatch,
     for block in BLOCKS[:index + 1]:   # later blocks may use names from earlier ones
         exec(compile(block, f"README.md block {index}", "exec"), namespace)
     CHECKS[index](namespace, capsys.readouterr().out)
+
+
+def test_the_lesson_table_lists_every_lesson_by_its_title():
+    from minnet.lessons import catalog
+    section = README.read_text().split("## Lessons", 1)[1].split("\n## ", 1)[0]
+    cells = [c.strip() for row in re.findall(r"^\|(.*)\|$", section, re.M) for c in row.split("|")]
+    listed = {int(n): title for n, title in zip(cells[::2], cells[1::2]) if n.isdigit()}
+    assert listed == {lesson.number: lesson.title for lesson in catalog()}
