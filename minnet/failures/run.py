@@ -41,12 +41,6 @@ class Run:
 
 
 def fmt(v: Any) -> str:
-    if isinstance(v, (float, np.floating)):
-        return "nan" if math.isnan(v) else (f"{v:.3g}" if abs(v) < 1e4 else f"{v:.3g}")
-    return str(v)
-
-
-def fmt(v: Any) -> str:
     """A symptom's value for a table: three significant digits, nan as nan."""
     if isinstance(v, (float, np.floating)):
         return "nan" if math.isnan(v) else f"{v:.3g}"

@@ -14,7 +14,6 @@ import numpy as np
 
 from ..autograd import Tensor
 from ..train.batching import as_input, param_dtype
-from . import _probe
 from .findings import Finding
 from .instruments import dead_fraction
 from .rules import value as T

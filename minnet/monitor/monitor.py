@@ -49,7 +49,6 @@ go on counting from the last step of the previous run.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 

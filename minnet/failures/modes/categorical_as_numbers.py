@@ -29,8 +29,6 @@ this one's.)
 Verified: 10 of 10 seeds (``benchmarks/verify_catalog.py``). Validation accuracy broken 0.40-0.51
 (median 0.45), fixed 0.94-0.99; training accuracy 0.44-0.54 against 0.98-1.00. ~0.35 s a run.
 """
-import numpy as np
-
 import minnet as mn
 from minnet.failures import recipes
 from minnet.failures.mode import Experiment, FailureMode, Knob

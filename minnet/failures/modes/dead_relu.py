@@ -17,8 +17,6 @@ Fix: a sane learning rate (a hundred times smaller), or LeakyReLU/ELU.
 Known figure: cs231n reports up to 40% of units dead with a high learning rate; here lr 0.3 kills
 80-100% of the second layer's units and lr 0.003 about 1% (``benchmarks/README.md``: 10 seeds).
 """
-import numpy as np
-
 import minnet as mn
 from minnet.failures import recipes
 from minnet.failures.mode import Experiment, FailureMode, Knob

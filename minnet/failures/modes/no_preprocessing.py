@@ -26,8 +26,6 @@ data that no check on the numbers has (002 How?: "think of exactly what your fea
 Verified: 10 of 10 seeds (``benchmarks/verify_catalog.py``). Validation accuracy broken 0.20-0.37
 (median 0.29), fixed 0.995-1.00; training accuracy 0.30-0.50 against 1.00. ~0.5 s a run.
 """
-import numpy as np
-
 import minnet as mn
 from minnet.failures import recipes
 from minnet.failures.mode import Experiment, FailureMode, Knob
