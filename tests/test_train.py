@@ -313,6 +313,16 @@ def test_progress_is_quiet_off_a_terminal(capsys):
     assert captured.err == "" and captured.out == ""
 
 
+def test_progress_is_quiet_when_ipykernel_is_imported_but_no_kernel_runs(capsys, monkeypatch):
+    import types
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))     # as a test tool leaves it
+    X, y = moons(n=64)
+    model = mlp()
+    mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1), (X, y), epochs=2)
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
+
+
 def test_progress_bar_on_a_terminal(monkeypatch, capsys):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     X, y = moons(n=64)

@@ -129,9 +129,14 @@ def _call(obj, method: str, *args) -> None:
 
 
 def _show_progress(progress: bool) -> bool:
+    """A bar on a terminal, or in a notebook (whose kernel is the running IPython shell); not in a log."""
     if not progress:
         return False
-    return bool(getattr(sys.stderr, "isatty", lambda: False)()) or "ipykernel" in sys.modules
+    if getattr(sys.stderr, "isatty", lambda: False)():
+        return True
+    ipython = sys.modules.get("IPython")             # ipykernel merely imported (e.g. by a tool) is not enough
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and hasattr(shell, "kernel")
 
 
 class _Run:
