@@ -91,15 +91,18 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_pool_after_fork)
 
 
-def run_jobs(kernel: Callable, njobs: int, seconds: float, *args) -> None:
+def run_jobs(kernel: Callable, njobs: int, seconds: float, *args,
+             min_seconds_per_thread: float | None = None) -> None:
     """Run ``kernel(j0, j1, *args)`` over jobs 0..njobs−1, split in contiguous runs across threads.
 
     ``seconds`` estimates the whole call on one thread; a call too small to repay waking a thread
-    runs on the calling thread. The kernel must release the GIL and write disjoint outputs for
-    disjoint jobs.
+    runs on the calling thread (``min_seconds_per_thread``: the least work worth a thread, by default
+    :data:`MIN_SECONDS_PER_THREAD`). The kernel
+    must release the GIL and write disjoint outputs for disjoint jobs.
     """
     limit_blas()
-    threads = min(num_threads(), njobs, int(seconds / MIN_SECONDS_PER_THREAD))
+    least = MIN_SECONDS_PER_THREAD if min_seconds_per_thread is None else min_seconds_per_thread
+    threads = min(num_threads(), njobs, int(seconds / least))
     if threads <= 1:
         kernel(0, njobs, *args)
         return
@@ -135,5 +138,7 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return a @ b
     jobs = 1 << (jobs.bit_length() - 1)                 # a power of two: equal shares for 2 or 4 threads
     out = np.empty((m, n), a.dtype)
-    run_jobs(_matmul_rows, jobs, seconds, a, b, out, [m * j // jobs for j in range(jobs + 1)])
+    # a row block is one BLAS call with nothing to set up, so one block per thread already pays
+    run_jobs(_matmul_rows, jobs, seconds, a, b, out, [m * j // jobs for j in range(jobs + 1)],
+             min_seconds_per_thread=GEMM_JOB_SECONDS)
     return out

@@ -257,6 +257,20 @@ def test_matmul_does_not_depend_on_the_thread_count(rng, split_everything, threa
         np.testing.assert_allclose(x, a.astype(np.float64) @ b, rtol=1e-4, atol=1e-4)
 
 
+
+def test_a_product_as_large_as_an_mlps_first_layer_uses_both_cores(rng, monkeypatch):
+    # 128 x 784 @ 784 x 256, the MLP benchmark's first layer: about 0.6 ms of BLAS, two row blocks of
+    # about 0.3 ms, each worth a thread (a block is one BLAS call, with nothing else to set up)
+    from minnet.kernels import _threads
+    calls = []
+    monkeypatch.setattr(_threads, "_get_pool", lambda n, get=_threads._get_pool: calls.append(n) or get(n))
+    monkeypatch.setattr(_threads, "_num_threads", 2)
+    a, b = rng.standard_normal((128, 784)).astype(np.float32), rng.standard_normal((784, 256)).astype(np.float32)
+    out = _threads.matmul(a, b)
+    assert calls, "the product was not split over the two threads"
+    np.testing.assert_allclose(out, a.astype(np.float64) @ b, rtol=1e-4, atol=1e-3)
+
+
 def test_blas_runs_on_one_thread_once_a_kernel_ran():
     threadpoolctl = pytest.importorskip("threadpoolctl")
     K.dense_forward(np.ones((2, 3)), np.ones((3, 2)), None)
