@@ -44,7 +44,7 @@ X_val_big = mn.data.scale_features(X_val, factors)
 
 rms = np.sqrt(np.mean(X_train_big.astype(np.float64) ** 2, axis=0))  # each feature's typical size
 used = X_train.std(axis=0) > 0                                       # pixels not always blank
-print(f"typical size (root mean square) of a feature, over the training images:")
+print("typical size (root mean square) of a feature, over the training images:")
 print(f"  the 48 pixels as they were:  {rms[~large & used].min():8.2f} to {rms[~large].max():8.2f}")
 print(f"  the 16 pixels x1000:         {rms[large & used].min():8.0f} to {rms[large].max():8.0f}")
 
@@ -185,7 +185,7 @@ def train(X_tr, X_va, epochs=5):
 
 raw_model, raw_history = train(X_train_big, X_val_big)
 _, std_history = train(X_train_std, X_val_std)
-print(f"               validation loss   validation accuracy")
+print("               validation loss   validation accuracy")
 print(f"x1000 features {raw_history.val_loss[-1]:15.2f}   {raw_history.val_acc[-1]:19.1%}")
 print(f"standardized   {std_history.val_loss[-1]:15.2f}   {std_history.val_acc[-1]:19.1%}")
 top_score = np.median(np.abs(mn.train.predict(raw_model, X_val_big)).max(axis=1))
@@ -301,7 +301,7 @@ def first_step(targets):
 loss_bytes, grad_bytes, bias_bytes, out0 = first_step(t_train)
 loss_scaled, grad_scaled, bias_scaled, _ = first_step(t_train_s)
 mean_error = np.mean(out0 - t_train)
-print(f"            first loss   gradient norm   ∂L/∂b of the last bias")
+print("            first loss   gradient norm   ∂L/∂b of the last bias")
 print(f"0..255      {loss_bytes:10.1f}   {grad_bytes:13.1f}   {bias_bytes:8.2f}")
 print(f"[−1, 1]     {loss_scaled:10.3f}   {grad_scaled:13.2f}   {bias_scaled:8.3f}")
 print(f"mean of the squared targets: {np.mean(t_train ** 2):.1f};  "

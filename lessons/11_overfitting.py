@@ -143,7 +143,7 @@ def weight_norm(model):
 
 
 decayed_rise = decayed_history.val_loss[-1] / min(decayed_history.val_loss) - 1
-print(f"                    ‖w‖   training loss   validation loss   above its lowest")
+print("                    ‖w‖   training loss   validation loss   above its lowest")
 for name, model, h in [("no regularization", plain, plain_history),
                        ("weight decay 1e-2", decayed, decayed_history)]:
     print(f"{name:<18} {weight_norm(model):5.1f}   {h.train_loss[-1]:13.3f}   "

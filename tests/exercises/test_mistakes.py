@@ -136,7 +136,7 @@ def test_the_mistake_fails_with_its_hint(variant, name, replacements, mistake, h
     assert not result.ok and result.status in ("wrong", "error"), str(result)
     assert mistake in result.mistake_names, str(result)
     text = str(result)
-    assert hint in " ".join(text.split()) and f"This looks like: " in text
+    assert hint in " ".join(text.split()) and "This looks like: " in text
     assert "Traceback" not in text
 
 

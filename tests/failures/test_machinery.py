@@ -1,7 +1,6 @@
 """The catalog's machinery on a toy mode: knobs, runs, comparisons, verification, the tour and the CLI."""
 import re
 
-import numpy as np
 import pytest
 
 import minnet as mn

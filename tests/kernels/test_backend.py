@@ -97,7 +97,7 @@ def test_small_float64_calls_run_the_reference_and_large_ones_the_twin(fresh_bac
 
 
 def _slow_twin(compiling):
-    numba = pytest.importorskip("numba")
+    pytest.importorskip("numba")
     from numba.core import event
 
     def twin(x, *rest):
