@@ -10,7 +10,7 @@ import pytest
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "minnet"
 
 # floor of each top-level part of the package (DESIGN.md, "The house")
-FLOORS = {"_random": 0, "_plotting": 0, "kernels": 1, "autograd": 2, "nn": 3, "optim": 3, "losses": 3,
+FLOORS = {"_random": 0, "_plotting": 0, "_notebook": 0, "kernels": 1, "autograd": 2, "nn": 3, "optim": 3, "losses": 3,
           "init": 3, "functional": 3, "data": 3, "metrics": 3, "checkpoint": 3, "train": 4, "monitor": 4,
           "gradcheck": 4, "failures": 5, "exercises": 5, "plot": 5, "lessons": 6, "cli": 6, "__main__": 6, "__init__": 6}
 

@@ -23,6 +23,7 @@ import os
 import sys
 from pathlib import Path
 
+from .._notebook import in_notebook
 from .cells import Cell, Lesson, is_lesson_file, read_lesson
 
 QUICK_ENV = "MINNET_LESSON_QUICK"        # "1": quick mode (set by `minnet lesson N --quick`)
@@ -59,18 +60,12 @@ def show(fig, name: str) -> Path:
     pyplot = sys.modules.get("matplotlib.pyplot")   # loaded already if pyplot made the figure
     if pyplot is not None:
         pyplot.close(fig)
-    if _in_notebook():
+    if in_notebook():
         from IPython.display import Image, display
         display(Image(filename=str(path)))
     else:
         print(f"figure saved: {_short(path)}")
     return path
-
-
-def _in_notebook() -> bool:
-    ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None else None
-    return shell is not None and hasattr(shell, "kernel")
 
 
 def _short(path: Path) -> str:

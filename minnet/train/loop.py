@@ -36,6 +36,7 @@ from typing import Any, Iterable
 import numpy as np
 from tqdm import tqdm
 
+from .._notebook import in_notebook
 from ..losses import check_class_labels
 from ..optim import clip_grad_norm as clip_total_norm
 from ..optim import grad_norm as total_grad_norm
@@ -132,11 +133,7 @@ def _show_progress(progress: bool) -> bool:
     """A bar on a terminal, or in a notebook (whose kernel is the running IPython shell); not in a log."""
     if not progress:
         return False
-    if getattr(sys.stderr, "isatty", lambda: False)():
-        return True
-    ipython = sys.modules.get("IPython")             # ipykernel merely imported (e.g. by a tool) is not enough
-    shell = ipython.get_ipython() if ipython is not None else None
-    return shell is not None and hasattr(shell, "kernel")
+    return bool(getattr(sys.stderr, "isatty", lambda: False)()) or in_notebook()
 
 
 class _Run:
