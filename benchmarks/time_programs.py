@@ -9,14 +9,13 @@ the first run after installing: Numba's kernel cache is empty (a fresh ``NUMBA_C
 the kernels are compiled; "warm" runs with a cache a previous run filled. Besides the wall clock it
 reports the CPU time of the process (user + system), which time-sharing with other programs leaves
 about alone, and the machine's load average when it started, so a reader can tell a quiet run from
-a busy one. Too slow for CI (the full tour alone takes minutes): run it by hand.
+a busy one. Too slow for CI (three tours and fifteen lessons, twice each, take about fifteen minutes): run it
+by hand.
 """
 from __future__ import annotations
 
 import argparse
 import os
-import pathlib
-import re
 import resource
 import subprocess
 import sys
@@ -25,8 +24,7 @@ import time
 
 import numpy as np
 
-README = pathlib.Path(__file__).resolve().parent / "README.md"
-BEGIN, END = "<!-- program-times:begin -->", "<!-- program-times:end -->"
+from readme_section import README, write_section
 
 
 def run(args: list[str], cache_dir: str) -> tuple[float, float]:
@@ -77,15 +75,11 @@ def write_readme(rows: list[str], runs: int, lesson_runs: int) -> None:
     head = ("| program | warm cache: median (range) | cold cache: median (range) | load average |\n"
             "|---|---|---|---|")
     stamp = time.strftime("%Y-%m-%d")
-    block = (f"{BEGIN}\n{stamp}: {runs} cold and {runs} warm run(s) of the tour, {lesson_runs} of each lesson; "
-             "every run a fresh process in an empty folder "
-             f"(`python benchmarks/time_programs.py --write`).\n\n{head}\n" + "\n".join(rows) + f"\n{END}")
-    text = README.read_text()
-    if BEGIN in text:
-        text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n## The tour and the lessons\n\n" + block + "\n"
-    README.write_text(text)
+    write_section("program-times",
+                  f"{stamp}: {runs} cold and {runs} warm run(s) of the tour, {lesson_runs} of each lesson; "
+                  "every run a fresh process in an empty folder "
+                  f"(`python benchmarks/time_programs.py --write`).\n\n{head}\n" + "\n".join(rows),
+                  "The tour and the lessons")
 
 
 def main(argv=None) -> int:

@@ -12,8 +12,6 @@ cache; the CPU shared with nothing else, if you want the timings to mean somethi
 from __future__ import annotations
 
 import argparse
-import pathlib
-import re
 import sys
 import time
 
@@ -22,8 +20,7 @@ import numpy as np
 import minnet as mn
 from minnet.failures.compare import behaves
 
-README = pathlib.Path(__file__).resolve().parent / "README.md"
-BEGIN, END = "<!-- catalog-verification:begin -->", "<!-- catalog-verification:end -->"
+from readme_section import README, write_section
 
 
 def _range(values) -> str:
@@ -46,15 +43,10 @@ def write_readme(rows: list[str], seeds: int) -> None:
     head = ("| mode | good seeds | symptom | broken: median [min, max] | fixed: median [min, max] | "
             "findings on broken (seeds) | s per run |\n|---|---|---|---|---|---|---:|")
     stamp = time.strftime("%Y-%m-%d")
-    block = (f"{BEGIN}\nSeeds 0..{seeds - 1}, {stamp}. A seed is good when broken shows the symptom and raises every "
-             "listed finding, and fixed shows neither.\n\n" + head + "\n" + "\n".join(rows) + f"\n{END}")
-    text = README.read_text()
-    if BEGIN in text:
-        text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n## The failure catalog over ten seeds\n\nMade by `python benchmarks/verify_catalog.py " \
-               "--write`.\n\n" + block + "\n"
-    README.write_text(text)
+    write_section("catalog-verification",
+                  f"Seeds 0..{seeds - 1}, {stamp}. A seed is good when broken shows the symptom and raises every "
+                  "listed finding, and fixed shows neither.\n\n" + head + "\n" + "\n".join(rows),
+                  "The failure catalog over ten seeds")
 
 
 def main(argv=None) -> int:
