@@ -44,6 +44,7 @@ import minnet as mn
 from minnet.failures import recipes
 from minnet.failures.mode import Experiment, FailureMode, Knob
 
+
 class Tanh(mn.Function):
     """tanh written by hand, with the right backward: dL/dx = grad * (1 - y^2), y = tanh(x)."""
 
