@@ -2,6 +2,7 @@
 process with Numba's cache cold (everything it needs compiles) and warm (compiled code loaded from
 disk); and ``minnet gradcheck`` with a cold cache. Goals: first step ≤ 3 s and gradcheck ≤ 5 s
 cold, with one line saying that the kernels are being compiled."""
+import json
 import os
 import subprocess
 import sys
@@ -21,6 +22,24 @@ loss = mn.losses.CrossEntropyLoss()(model(x), y)
 loss.backward()
 opt.step()
 assert mn.kernels.get_backend() == "numba"
+"""
+
+
+# Prepended to the cold first step: time every compilation Numba makes (its "numba:compile" events)
+# and print them on stderr as one JSON line, {"module.function": seconds}.
+COMPILE_TIMES = """
+import atexit, json, sys, time
+from numba.core import event
+_started, _seconds = {}, {}
+class _Timer(event.Listener):
+    def on_start(self, ev):
+        _started[id(ev.data["dispatcher"])] = time.perf_counter()
+    def on_end(self, ev):
+        d = ev.data["dispatcher"]
+        key = d.py_func.__module__.rsplit(".", 1)[-1] + "." + d.py_func.__name__
+        _seconds[key] = _seconds.get(key, 0.0) + time.perf_counter() - _started.pop(id(d))
+event.register("numba:compile", _Timer())
+atexit.register(lambda: print("compile-times:", json.dumps(_seconds), file=sys.stderr))
 """
 
 
@@ -60,10 +79,18 @@ def test_first_step_cold_cache(benchmark, tmp_path_factory):
     benchmark.group, benchmark.name = "startup", "first LeNet step, cold cache"
 
     def fresh_dir():
-        return ("-c", FIRST_STEP), dict(cache_dir=str(tmp_path_factory.mktemp("numba-cache")))
+        return ("-c", COMPILE_TIMES + FIRST_STEP), dict(cache_dir=str(tmp_path_factory.mktemp("numba-cache")))
     stderr = benchmark.pedantic(_python, setup=fresh_dir, rounds=1, iterations=1)
     if stderr is not None:                                   # one line says what the wait is for
         assert stderr.count("minnet: compiling its kernels once") == 1, stderr
+        # and what the compiling was: seconds per kernel (a numba:compile event includes the
+        # compilations it sets off inside, so the kernels' own events are what is recorded)
+        line = next(line for line in stderr.splitlines() if line.startswith("compile-times:"))
+        seconds = json.loads(line.removeprefix("compile-times:"))
+        kernels = {k: v for k, v in seconds.items() if k.split(".")[0].endswith("_numba")}
+        assert kernels, seconds
+        benchmark.extra_info.update({f"compile {k}_s": round(v, 3) for k, v in kernels.items()})
+        benchmark.extra_info["compile all kernels_s"] = round(sum(kernels.values()), 3)
 
 
 def test_gradcheck_cold_cache(benchmark, tmp_path_factory):
