@@ -99,3 +99,14 @@ def test_gradcheck_cold_cache(benchmark, tmp_path_factory):
     def fresh_dir():
         return ("-m", "minnet", "gradcheck"), dict(cache_dir=str(tmp_path_factory.mktemp("numba-cache")))
     benchmark.pedantic(_python, setup=fresh_dir, rounds=1, iterations=1)
+
+
+def test_compile_ahead_helper_still_runs():
+    # try_compile_ahead.py is an experiment run by hand; its helper calls the public kernels and
+    # must keep working as they change (here with the usual cache, so it compiles little)
+    import importlib.util
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "try_compile_ahead.py")
+    spec = importlib.util.spec_from_file_location("try_compile_ahead", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    _python("-c", script.HELPER)
