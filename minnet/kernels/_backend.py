@@ -34,7 +34,7 @@ KERNELS: list["Kernel"] = []          # every kernel, in the order they are defi
 
 FLOAT64_TWIN_MIN_SIZE = 4096          # smaller float64 calls run the reference (module docstring)
 _FLOAT64 = np.dtype(np.float64)
-COMPILE_SECONDS = 3                   # about what the first LeNet step compiles (benchmarks/test_startup.py)
+COMPILE_SECONDS = 4                   # about what the first LeNet step compiles (benchmarks/test_startup.py)
 _NOTICE_AFTER = 0.5                   # seconds a first call may take before the notice is printed
 _announced = False
 
