@@ -38,6 +38,13 @@ def diagnose(history, model=None, train: Any = None, val: Any = None) -> Report:
     >>> history = mn.fit(model, loss_fn, opt, (X, y), val=(Xv, yv), epochs=30, monitor=mn.monitor.Monitor(model))
     >>> print(mn.diagnose(history, model, train=(X, y), val=(Xv, yv)))
     """
+    # A diverged run has inf and NaN weights: running the model on the data then overflows, which
+    # NumPy would report with a warning from deep inside minnet. The report says it better.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _diagnose(history, model, train, val)
+
+
+def _diagnose(history, model, train, val) -> Report:
     run = _Run(history)
     checked, skipped = ["the loss curves"], []
     findings = run.divergence() + run.gradient_growth() + run.clipping()

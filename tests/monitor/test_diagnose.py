@@ -77,6 +77,27 @@ def test_diverged_exploding_and_lr_too_high(digits):
     assert "noisy_labels" not in report.codes            # a broken model says nothing about its labels
 
 
+def test_diagnosing_a_diverged_run_prints_no_numpy_warning(digits):
+    # the model's weights are huge, so running it on the data overflows: the report explains that,
+    # and no RuntimeWarning from inside the kernels comes before it
+    Xtr, ytr, Xv, yv = digits
+    mn.manual_seed(0)
+    m = R.mlp([64, 64, 10])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        h = mn.fit(m, CE, mn.optim.SGD(m.parameters(), lr=50), (Xtr, ytr), epochs=3, progress=False)
+    with warnings.catch_warnings(), mn.no_grad():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(RuntimeWarning, match="overflow"):     # what a plain forward says
+            m(Xtr)
+    before = np.geterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        report = mn.diagnose(h, m, train=(Xtr, ytr), val=(Xv, yv))
+    assert "diverged" in report.codes
+    assert np.geterr() == before                          # NumPy's settings are the caller's again
+
+
 def test_exploding_gradients_in_the_few_steps_before_nan(digits):
     # weights too large for a deep ReLU net: each step makes them larger, the gradient norm grows
     # a thousandfold or more within three or four steps, and then the loss is NaN
