@@ -104,8 +104,7 @@ def target_scale(comparison):
 def nan_map(comparison, stat: str | None = None):
     panels = 4 if stat == "std" else 3
     fig, axes = plt.subplots(1, panels, figsize=(4.2 * panels, 4.2))
-    cmap = plt.get_cmap("Greys").copy()
-    cmap.set_bad(BROKEN)
+    cmap = plt.get_cmap("Greys").with_extremes(bad=BROKEN)
     for ax, (run, colour, label) in zip(axes[:2], both(comparison)):
         X = _inputs(run).reshape(len(_inputs(run)), -1).astype(np.float64)
         finite = X[np.isfinite(X)]
