@@ -350,6 +350,34 @@ def test_lengths_that_differ_are_named():
         _fit((X, y), val=(X[:10], y))
 
 
+def test_validation_samples_of_another_shape_are_named_before_training():
+    X, y = moons(n=64)
+    model = mlp(n_out=2)
+    before = [p.data.copy() for p in model.parameters()]
+    with pytest.raises(ValueError, match=r"each validation sample has shape \(3,\) but each training sample has "
+                                         r"shape \(2,\), and the model cannot take it \(Dense\(2→"):
+        mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1), (X, y),
+               val=(np.zeros((10, 3)), y[:10]), epochs=1, progress=False)
+    for p, b in zip(model.parameters(), before):                  # refused before any update
+        np.testing.assert_array_equal(p.data, b)
+
+
+def test_validation_samples_of_another_size_are_fine_when_the_model_takes_them():
+    # global average pooling over time: sequences of 12 steps validate a model trained on 8
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((32, 2, 8)).astype(np.float32), rng.integers(0, 2, 32)
+    Xv, yv = rng.standard_normal((8, 2, 12)).astype(np.float32), rng.integers(0, 2, 8)
+    nn = mn.nn
+
+    class MeanOverTime(nn.Module):
+        def forward(self, x):
+            return x.mean(axis=2)
+    model = nn.Sequential(nn.Conv1D(2, 4, 3, padding=1), nn.ReLU(), MeanOverTime(), nn.Dense(4, 2))
+    h = mn.fit(model, mn.losses.CrossEntropyLoss(), mn.optim.SGD(model.parameters(), lr=0.1), (X, y),
+               val=(Xv, yv), epochs=2, progress=False)
+    assert len(h.val_loss) == 2 and np.isfinite(h.val_loss).all() and model.training
+
+
 def test_labels_outside_the_outputs_are_named():
     X, y = moons(n=64)
     with pytest.raises(ValueError, match=r"CrossEntropyLoss.*labels must be class indices in \[0, 2\) because "

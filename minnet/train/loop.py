@@ -37,6 +37,7 @@ import numpy as np
 from tqdm import tqdm
 
 from .._notebook import in_notebook
+from ..autograd import no_grad
 from ..losses import check_class_labels
 from ..optim import clip_grad_norm as clip_total_norm
 from ..optim import grad_norm as total_grad_norm
@@ -82,6 +83,8 @@ def fit(model, loss_fn, optimizer, train: Any, val: Any = None, epochs: int = 10
     val_data = val if val is None else (as_pair("validation", val) or val)
     params = list(model.parameters())
     dtype = params[0].data.dtype
+    if train_pair is not None and isinstance(val_data, tuple) and val_data[0].shape[1:] != train_pair[0].shape[1:]:
+        _check_validation_shape(model, val_data[0], train_pair[0], dtype)
     run = _Run(model, loss_fn, optimizer, loader, val_data, epochs, batch_size, callbacks, monitor, progress,
                on_divergence)
     run.history.clip_grad_norm = clip_grad_norm
@@ -264,6 +267,23 @@ class _Run:
             history.stopped_early, history.stop_reason = True, self.state.stop_reason
             return True
         return False
+
+
+def _check_validation_shape(model, X_val: np.ndarray, X_train: np.ndarray, dtype) -> None:
+    """Validation samples shaped unlike the training samples: if the model cannot take one, say so
+    now, not after an epoch of training when validation first runs it (a model that ends in global
+    pooling may take other sizes, so one sample is tried, in eval mode and without a graph)."""
+    try:
+        with no_grad():
+            model.eval()
+            model(as_input(X_val[:1], dtype))
+    except (ValueError, TypeError) as e:
+        what = str(e).split(". ")[0].rstrip(".")         # the layer's own words, without its advice
+        raise ValueError(f"fit: each validation sample has shape {X_val.shape[1:]} but each training sample has "
+                         f"shape {X_train.shape[1:]}, and the model cannot take it ({what}). Prepare the "
+                         "validation data the same way as the training data.") from None
+    finally:
+        model.train()
 
 
 def _check_all_targets(loss_fn, rule: str | None, out_shape: tuple, loader, val) -> None:
