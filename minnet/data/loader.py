@@ -40,6 +40,11 @@ class DataLoader:
     def __init__(self, X, y=None, batch_size: int = 32, shuffle: bool = True, seed=None,
                  drop_last: bool = False):
         fn = "DataLoader"
+        if y is None and isinstance(X, (tuple, list)) and len(X) == 2 \
+                and all(getattr(a, "ndim", 0) >= 1 for a in X) and len(X[0]) == len(X[1]):
+            # fit's (X, y) pair given as X: it would be read as two samples, or not at all
+            raise TypeError(f"{fn}: X is a pair of arrays of {len(X[0])} samples each, which looks like (X, y); "
+                            f"pass them as two arguments: DataLoader(X, y, batch_size={batch_size!r})")
         self.X = _checks.numeric(fn, X)
         self.y = None if y is None else _checks.numeric(fn, y, name="y")
         if self.y is not None:

@@ -113,6 +113,17 @@ def test_bad_batch_size(kwargs, words):
     assert words in str(info.value)
 
 
+@pytest.mark.parametrize("y_shape", [(10,), (10, 2)])
+def test_an_x_y_pair_given_as_x_is_refused_with_the_call_to_make(y_shape):
+    # fit takes (X, y); DataLoader takes X and y. With y of X's shape the pair would silently be
+    # read as two samples of 10 features, so it is refused in every case
+    X = np.zeros((10, 2), np.float32)
+    with pytest.raises(TypeError, match=r"looks like \(X, y\); pass them as two arguments: "
+                                        r"DataLoader\(X, y, batch_size=4\)"):
+        DataLoader((X, np.zeros(y_shape)), batch_size=4)
+    assert len(DataLoader([[1.0, 2.0], [3.0, 4.0]], batch_size=1)) == 2      # two plain samples still work
+
+
 def test_mismatched_lengths():
     with pytest.raises(ValueError, match="X has 100 samples but y has 90"):
         DataLoader(np.zeros((100, 2)), np.zeros(90), batch_size=8)
