@@ -37,14 +37,13 @@ import numpy as np
 from tqdm import tqdm
 
 from .._notebook import in_notebook
-from ..autograd import no_grad
 from ..losses import check_class_labels
 from ..optim import clip_grad_norm as clip_total_norm
 from ..optim import grad_norm as total_grad_norm
 from .batching import as_input, as_pair, as_targets, labels_of, training_batches
 from .callbacks import FitState, as_callback
 from .divergence import announce, describe
-from .evaluation import accuracy_rule, count_correct, evaluate
+from .evaluation import accuracy_rule, count_correct, eval_mode, evaluate
 from .history import History
 
 
@@ -274,16 +273,13 @@ def _check_validation_shape(model, X_val: np.ndarray, X_train: np.ndarray, dtype
     now, not after an epoch of training when validation first runs it (a model that ends in global
     pooling may take other sizes, so one sample is tried, in eval mode and without a graph)."""
     try:
-        with no_grad():
-            model.eval()
+        with eval_mode(model):
             model(as_input(X_val[:1], dtype))
     except (ValueError, TypeError) as e:
         what = str(e).split(". ")[0].rstrip(".")         # the layer's own words, without its advice
         raise ValueError(f"fit: each validation sample has shape {X_val.shape[1:]} but each training sample has "
                          f"shape {X_train.shape[1:]}, and the model cannot take it ({what}). Prepare the "
                          "validation data the same way as the training data.") from None
-    finally:
-        model.train()
 
 
 def _check_all_targets(loss_fn, rule: str | None, out_shape: tuple, loader, val) -> None:
