@@ -159,9 +159,9 @@ def _stochastic_inference(model, X: np.ndarray) -> list[Finding]:
         with no_grad():
             a, b = model(x).data, model(x).data
             part = model(as_input(X[:half], param_dtype(model))).data
-    with np.errstate(all="ignore"):
-        differ = float(np.max(np.abs(a - b))) if a.shape == b.shape else math.inf
-        batch = float(np.max(np.abs(part[0] - a[0])))
+    # (inf − inf in a diverged model is NaN here, quietly: diagnose() runs under np.errstate)
+    differ = float(np.max(np.abs(a - b))) if a.shape == b.shape else math.inf
+    batch = float(np.max(np.abs(part[0] - a[0])))
     # at least 1: outputs near 0 (a model predicting a small mean) are sums of terms of order 1, whose
     # rounding in batches of different sizes differs on the scale of those terms, not of the outputs
     tolerance = T("inference_difference") * max(float(np.max(np.abs(a))), 1.0)
