@@ -9,7 +9,6 @@ from ..autograd import Tensor
 from ..nn._checks import as_tensor, shape_str
 
 
-
 _REDUCTIONS = ("mean", "sum", "none")
 
 

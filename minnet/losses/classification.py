@@ -14,7 +14,6 @@ from ..nn.activations import log_softmax
 from ._common import _grad_of_reduction, _not_an_empty_mean, _numbers, _pair, _reduce, _reduction
 
 
-
 def check_class_labels(name: str, logits_shape: tuple, labels: Any) -> np.ndarray:
     """Labels as an int64 array of shape (N,) with values in [0, K), or an error saying what is wrong."""
     labels = labels.data if isinstance(labels, Tensor) else np.asarray(labels)

@@ -12,7 +12,6 @@ from .classification import binary_cross_entropy, binary_cross_entropy_with_logi
 from .regression import l1_loss, mse_loss
 
 
-
 class MSELoss(Module):
     """Mean squared error, ``mean((pred − target)²)``; pred and target of equal shape."""
 

@@ -8,7 +8,6 @@ import numpy as np
 from ..autograd import Tensor
 
 
-
 def _params(name: str, params: Iterable) -> list:
     params = [params] if isinstance(params, Tensor) else list(params)
     for p in params:

@@ -9,7 +9,6 @@ from ..autograd import Function, Tensor
 from ._common import _grad_of_reduction, _pair, _reduce, _reduction
 
 
-
 class MSEOp(Function):
     """L = reduce((p − t)²);   dL/dp = 2(p − t)·g (÷ n for the mean),   dL/dt = −dL/dp."""
 
